@@ -1,8 +1,12 @@
 """Measurement models that agree with R psych and lavaan: reliability, factorability, EFA, omega, CFA."""
 
+from importlib import import_module as _import_module
+
 from .reliability import *  # noqa: F401,F403
 from .efa import *  # noqa: F401,F403
 from .cfa import *  # noqa: F401,F403
-from . import reliability as _rel, efa as _efa, cfa as _cfa
 
-__all__ = list(_rel.__all__) + list(_efa.__all__) + list(_cfa.__all__)
+# ``from . import cfa`` would return the function ``cfa`` (it shadows the submodule
+# after the star import), so take the submodules from sys.modules by name.
+__all__ = [name for _m in ("reliability", "efa", "cfa")
+           for name in _import_module(f"{__name__}.{_m}").__all__]
