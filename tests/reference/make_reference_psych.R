@@ -33,7 +33,7 @@ versions <- list(R = R.version.string,
 # ---- reliability, descriptives, correlations, KMO, Bartlett ------------------------------
 alpha_case <- function(a) {
   list(raw_alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha,
-       feldt_lower = unname(a$feldt$lower.ci), feldt_upper = unname(a$feldt$upper.ci),
+       feldt_lower = as.numeric(a$feldt$lower.ci), feldt_upper = as.numeric(a$feldt$upper.ci),
        total_mean = a$total$mean, total_sd = a$total$sd,
        items = rownames(a$item.stats),
        r_drop = a$item.stats$r.drop, raw_r = a$item.stats$raw.r, std_r = a$item.stats$std.r,
