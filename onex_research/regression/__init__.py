@@ -1,0 +1,13 @@
+"""Regression that agrees with R's lm, car and sandwich: OLS with standardized beta and VIF,
+hierarchical blocks (SPSS "Model Summary"), mediation with a seeded bootstrap, moderation
+with simple slopes.
+
+Submodules: ``linear`` (ols, hierarchical) and ``effects`` (mediation, moderation).
+"""
+
+from importlib import import_module as _import_module
+
+from .linear import *  # noqa: F401,F403
+from .effects import *  # noqa: F401,F403
+
+__all__ = [name for _m in ("linear", "effects") for name in _import_module(f"{__name__}.{_m}").__all__]
