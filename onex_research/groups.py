@@ -1,0 +1,339 @@
+"""Group differences for comparing respondent roles and school types: t-tests with Cohen's d,
+one-way ANOVA (with eta² and Welch's F), Tukey HSD, and χ² crosstabs with Cramér's V.
+
+Validated against R's ``t.test``, ``effectsize::cohens_d``, ``aov``, ``oneway.test``,
+``TukeyHSD`` and ``chisq.test`` (``tests/reference/make_reference_regression.R``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+__all__ = ["ttest", "TTestResult", "anova", "AnovaResult", "tukey", "crosstab", "CrosstabResult",
+           "describe_groups"]
+
+_FMT = {"float_format": lambda v: f"{v:.3f}"}
+
+
+def _groups(data, dv, group, who, numeric=True):
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    missing = [c for c in (dv, group) if c not in data.columns]
+    if missing:
+        raise ValueError(f"{who}: columns not in data: {missing}; data has {list(data.columns)[:30]}")
+    if numeric and not pd.api.types.is_numeric_dtype(data[dv]):
+        raise TypeError(f"{who}: {dv!r} must be numeric, got {data[dv].dtype}")
+    keep = data[[dv, group]].notna().all(axis=1)
+    if (~keep).any():
+        warnings.warn(f"{who}: dropped {int((~keep).sum())} of {len(data)} rows with missing "
+                      f"{dv!r} or {group!r}", UserWarning, stacklevel=3)
+    sub = data.loc[keep, [dv, group]]
+    g = sub[group]
+    if pd.api.types.is_float_dtype(g) and np.all(np.mod(g.to_numpy(float), 1) == 0):
+        sub = sub.assign(**{group: g.astype("int64")})   # 1.0, 2.0 (a column with NaN) -> 1, 2
+    return sub
+
+
+def describe_groups(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
+    """``n, mean, sd`` (n − 1) of ``dv`` per level of ``group`` (sorted levels, or the
+    category order), indexed by the group level.
+
+    Examples
+    --------
+    >>> describe_groups(mtcars, "mpg", "cyl")  # doctest: +SKIP
+    # R: aggregate(mpg ~ cyl, mtcars, function(v) c(n = length(v), mean = mean(v), sd = sd(v)))
+    """
+    sub = _groups(data, dv, group, "describe_groups")
+    out = sub.groupby(group, sort=True, observed=True)[dv].agg(n="count", mean="mean", sd="std")
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+# --------------------------------------------------------------------------- t-test
+def _ncp_ci(t, dof, level):
+    """Noncentrality parameters whose t distributions put t at the upper/lower tail
+    (``effectsize:::.get_ncp_t``)."""
+    def solve(target):
+        g = lambda ncp: stats.nct.cdf(t, dof, ncp) - target
+        lo, hi = t - 1, t + 1          # step out slowly: scipy's nct.cdf can be NaN far in the tails
+        while g(lo) < 0:
+            lo -= 1
+        while g(hi) > 0:
+            hi += 1
+        return optimize.brentq(g, lo, hi, xtol=1e-12)
+    return solve((1 + level) / 2), solve((1 - level) / 2)
+
+
+@dataclass(frozen=True)
+class TTestResult:
+    """Result of :func:`ttest`."""
+
+    table: pd.DataFrame
+    descriptives: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:
+        return self.descriptives.to_html(**_FMT) + self.table.to_html(**_FMT)
+
+
+def ttest(data: pd.DataFrame, dv: str, group: str, *, levels: list | None = None,
+          level: float = 0.95) -> TTestResult:
+    """Independent-samples t-tests (Student and Welch) with Cohen's d and its CI.
+
+    Parameters
+    ----------
+    data : DataFrame
+    dv : str
+        Numeric outcome column.
+    group : str
+        Grouping column with exactly two levels (or pick two with ``levels``).
+    levels : list of two, optional, keyword-only
+        The two levels, in the order of the difference (first − second). Default: the
+        sorted levels, as R's factor order.
+    level : float, keyword-only
+        Confidence level (default 0.95).
+
+    Returns
+    -------
+    TTestResult
+        ``table`` indexed by ``test`` (``student``, ``welch``) with ``t, dof, p, mean_diff,
+        ci_low, ci_high`` (of the mean difference), ``d, d_ci_low, d_ci_high``;
+        ``descriptives``: ``n, mean, sd`` per group.
+
+    Notes
+    -----
+    Student's row: pooled SD, d = (m1 − m2)/s_pooled. Welch's row: Welch–Satterthwaite df,
+    d = (m1 − m2)/sqrt((s1² + s2²)/2). CIs of d invert the noncentral t distribution, as
+    ``effectsize::cohens_d`` (``pooled_sd = TRUE``/``FALSE``).
+
+    Examples
+    --------
+    >>> ttest(mtcars, "mpg", "am")  # doctest: +SKIP
+    # R: t.test(mpg ~ am, mtcars, var.equal = TRUE); t.test(mpg ~ am, mtcars)
+    #    effectsize::cohens_d(mpg ~ am, data = mtcars)
+    """
+    sub = _groups(data, dv, group, "ttest")
+    found = sorted(sub[group].unique().tolist()) if levels is None else list(levels)
+    if len(found) != 2:
+        raise ValueError(f"ttest: {group!r} must have exactly 2 levels, found {found}; "
+                         f"pass levels=[a, b] to pick two")
+    x = sub.loc[sub[group] == found[0], dv].to_numpy(float)
+    y = sub.loc[sub[group] == found[1], dv].to_numpy(float)
+    n1, n2 = len(x), len(y)
+    if min(n1, n2) < 2:
+        raise ValueError(f"ttest: each group needs >= 2 observations, got {found[0]}: {n1}, {found[1]}: {n2}")
+    m1, m2, v1, v2 = x.mean(), y.mean(), x.var(ddof=1), y.var(ddof=1)
+    diff = m1 - m2
+    rows = {}
+    sp = np.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
+    se_w = np.sqrt(v1 / n1 + v2 / n2)
+    dof_w = se_w ** 4 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
+    s_avg = np.sqrt((v1 + v2) / 2)
+    specs = {"student": (sp * np.sqrt(1 / n1 + 1 / n2), n1 + n2 - 2, sp, 1 / n1 + 1 / n2),
+             "welch": (se_w, dof_w, s_avg, 2 * (n2 * v1 + n1 * v2) / (n1 * n2 * (v1 + v2)))}
+    for name, (se, dof, s, hn) in specs.items():
+        t = diff / se
+        crit = stats.t.ppf((1 + level) / 2, dof)
+        lo, hi = _ncp_ci(t, dof, level)
+        rows[name] = {"t": t, "dof": dof, "p": 2 * stats.t.sf(abs(t), dof), "mean_diff": diff,
+                      "ci_low": diff - crit * se, "ci_high": diff + crit * se,
+                      "d": diff / s, "d_ci_low": lo * np.sqrt(hn), "d_ci_high": hi * np.sqrt(hn)}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "test"
+    desc = pd.DataFrame({"n": [n1, n2], "mean": [m1, m2], "sd": np.sqrt([v1, v2])},
+                        index=pd.Index(found, name=group))
+    return TTestResult(table=table, descriptives=desc)
+
+
+# --------------------------------------------------------------------------- ANOVA
+@dataclass(frozen=True)
+class AnovaResult:
+    """Result of :func:`anova`."""
+
+    table: pd.DataFrame
+    eta2: float
+    welch: pd.Series
+    descriptives: pd.DataFrame
+
+    @property
+    def f(self) -> float:
+        return float(self.table.loc["between", "f"])
+
+    @property
+    def p(self) -> float:
+        return float(self.table.loc["between", "p"])
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:
+        return (self.descriptives.to_html(**_FMT) + self.table.to_html(**_FMT)
+                + f"<p>η² = {self.eta2:.3f}; Welch F({self.welch['df1']:g}, {self.welch['df2']:.2f}) = "
+                f"{self.welch['f']:.3f}, p = {self.welch['p']:.3g}</p>")
+
+
+def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
+    """One-way ANOVA with η², and Welch's ANOVA for unequal variances.
+
+    Parameters
+    ----------
+    data : DataFrame
+    dv : str
+        Numeric outcome column.
+    group : str
+        Grouping column (two or more levels).
+
+    Returns
+    -------
+    AnovaResult
+        ``table`` indexed by ``source`` (``between, within, total``) with ``ss, dof, ms, f,
+        p``; ``eta2`` = SS_between/SS_total; ``welch``: Series ``f, df1, df2, p``;
+        ``descriptives``: ``n, mean, sd`` per group; ``f`` and ``p`` properties.
+
+    Notes
+    -----
+    Welch (1951): w_i = n_i/s_i², F = [Σw_i(ȳ_i − ȳ_w)²/(k − 1)] /
+    [1 + 2(k − 2)/(k² − 1)·Σ(1 − w_i/W)²/(n_i − 1)], df2 = (k² − 1)/(3Σ(1 − w_i/W)²/(n_i − 1)).
+
+    Examples
+    --------
+    >>> anova(mtcars, "mpg", "cyl")  # doctest: +SKIP
+    # R: summary(aov(mpg ~ factor(cyl), mtcars)); oneway.test(mpg ~ cyl, mtcars)
+    """
+    sub = _groups(data, dv, group, "anova")
+    desc = sub.groupby(group, sort=True, observed=True)[dv].agg(n="count", mean="mean", sd="std")
+    k = len(desc)
+    if k < 2:
+        raise ValueError(f"anova: {group!r} has {k} level(s) with data; need at least 2")
+    if (desc["n"] < 2).any():
+        raise ValueError(f"anova: every group needs >= 2 observations: {desc['n'].to_dict()}")
+    y = sub[dv].to_numpy(float)
+    n, grand = len(y), y.mean()
+    ss_b = float(np.sum(desc["n"] * (desc["mean"] - grand) ** 2))
+    ss_t = float(np.sum((y - grand) ** 2))
+    ss_w = ss_t - ss_b
+    df_b, df_w = k - 1, n - k
+    f = (ss_b / df_b) / (ss_w / df_w)
+    table = pd.DataFrame({"ss": [ss_b, ss_w, ss_t], "dof": [df_b, df_w, n - 1],
+                          "ms": [ss_b / df_b, ss_w / df_w, np.nan],
+                          "f": [f, np.nan, np.nan], "p": [stats.f.sf(f, df_b, df_w), np.nan, np.nan]},
+                         index=pd.Index(["between", "within", "total"], name="source"))
+    nn, mm, vv = desc["n"].to_numpy(float), desc["mean"].to_numpy(), desc["sd"].to_numpy() ** 2
+    w = nn / vv
+    W = w.sum()
+    mw = np.sum(w * mm) / W
+    tmp = np.sum((1 - w / W) ** 2 / (nn - 1))
+    fw = (np.sum(w * (mm - mw) ** 2) / (k - 1)) / (1 + 2 * (k - 2) / (k ** 2 - 1) * tmp)
+    df2 = (k ** 2 - 1) / (3 * tmp)
+    welch = pd.Series({"f": fw, "df1": float(k - 1), "df2": df2, "p": stats.f.sf(fw, k - 1, df2)}, name="welch")
+    desc["n"] = desc["n"].astype(int)
+    return AnovaResult(table=table, eta2=ss_b / ss_t, welch=welch, descriptives=desc)
+
+
+def tukey(data: pd.DataFrame, dv: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
+    """Tukey HSD pairwise comparisons (statsmodels ``pairwise_tukeyhsd``) as a tidy frame.
+
+    Returns
+    -------
+    DataFrame
+        indexed by ``pair`` ("b-a", as R) with ``group1, group2, diff`` (mean of group2 −
+        mean of group1), ``ci_low, ci_high, p`` (adjusted), ``reject``.
+
+    Examples
+    --------
+    >>> tukey(mtcars, "mpg", "cyl")  # doctest: +SKIP
+    # R: TukeyHSD(aov(mpg ~ factor(cyl), mtcars))
+    """
+    from statsmodels.stats.multicomp import pairwise_tukeyhsd
+
+    sub = _groups(data, dv, group, "tukey")
+    labels = sub[group]
+    if labels.nunique() < 2:
+        raise ValueError(f"tukey: {group!r} needs at least 2 levels")
+    res = pairwise_tukeyhsd(sub[dv].to_numpy(float), labels.to_numpy(dtype=object), alpha=1 - level)
+    g1 = [res.groupsunique[i] for i, _ in zip(*np.triu_indices(len(res.groupsunique), 1))]
+    g2 = [res.groupsunique[j] for _, j in zip(*np.triu_indices(len(res.groupsunique), 1))]
+    out = pd.DataFrame({"group1": g1, "group2": g2, "diff": res.meandiffs,
+                        "ci_low": res.confint[:, 0], "ci_high": res.confint[:, 1],
+                        "p": res.pvalues, "reject": res.reject},
+                       index=pd.Index([f"{b}-{a}" for a, b in zip(g1, g2)], name="pair"))
+    return out
+
+
+# --------------------------------------------------------------------------- crosstab
+@dataclass(frozen=True)
+class CrosstabResult:
+    """Result of :func:`crosstab`."""
+
+    observed: pd.DataFrame
+    expected: pd.DataFrame
+    residuals: pd.DataFrame
+    chi2: float
+    dof: int
+    p: float
+    cramers_v: float
+    n: int
+    correction: bool
+
+    def to_frame(self) -> pd.Series:
+        return pd.Series({"chi2": self.chi2, "dof": self.dof, "p": self.p,
+                          "cramers_v": self.cramers_v, "n": self.n}, name="crosstab")
+
+    def _repr_html_(self) -> str:
+        return (self.observed.to_html() + f"<p>χ²({self.dof}) = {self.chi2:.3f}, p = {self.p:.3g}, "
+                f"Cramér's V = {self.cramers_v:.3f}, n = {self.n}</p>")
+
+
+def crosstab(data: pd.DataFrame, row: str, col: str, *, correction: bool = True) -> CrosstabResult:
+    """Pearson χ² test of independence on a crosstab, with Cramér's V.
+
+    Parameters
+    ----------
+    data : DataFrame
+    row, col : str
+        Categorical columns.
+    correction : bool, keyword-only
+        Yates' continuity correction for 2 x 2 tables (default True, as R's ``chisq.test``
+        and scipy; it has no effect on larger tables). Cramér's V always uses the
+        uncorrected χ².
+
+    Returns
+    -------
+    CrosstabResult
+        ``observed`` and ``expected`` counts (row levels x column levels), ``residuals``
+        (adjusted standardized residuals, as SPSS), ``chi2, dof, p, cramers_v, n``.
+
+    Notes
+    -----
+    V = sqrt(χ²/(n·(min(r, c) − 1))). A warning is raised when an expected count is below 5
+    (as R's "Chi-squared approximation may be incorrect").
+
+    Examples
+    --------
+    >>> crosstab(mtcars, "cyl", "gear")  # doctest: +SKIP
+    # R: chisq.test(table(mtcars$cyl, mtcars$gear))
+    """
+    sub = _groups(data, row, col, "crosstab", numeric=False)
+    obs = pd.crosstab(sub[row], sub[col])
+    if min(obs.shape) < 2:
+        raise ValueError(f"crosstab: need at least 2 levels in each of {row!r}, {col!r}; got {obs.shape}")
+    chi2, p, dof, exp = stats.chi2_contingency(obs.to_numpy(), correction=correction)
+    raw = stats.chi2_contingency(obs.to_numpy(), correction=False)[0]
+    n = int(obs.to_numpy().sum())
+    if (exp < 5).any():
+        warnings.warn(f"crosstab: {int((exp < 5).sum())} expected count(s) below 5 in {row} x {col}; "
+                      f"the χ² approximation may be poor", UserWarning, stacklevel=2)
+    rs, cs = obs.sum(axis=1).to_numpy()[:, None] / n, obs.sum(axis=0).to_numpy()[None, :] / n
+    adj = (obs.to_numpy() - exp) / np.sqrt(exp * (1 - rs) * (1 - cs))
+    expected = pd.DataFrame(exp, index=obs.index, columns=obs.columns)
+    residuals = pd.DataFrame(adj, index=obs.index, columns=obs.columns)
+    v = float(np.sqrt(raw / (n * (min(obs.shape) - 1))))
+    return CrosstabResult(observed=obs, expected=expected, residuals=residuals, chi2=float(chi2),
+                          dof=int(dof), p=float(p), cramers_v=v, n=n, correction=correction)
