@@ -1,7 +1,6 @@
 """Regression against R lm, car::vif, sandwich::vcovHC (tests/reference/make_reference_regression.R)."""
 
 import json
-import warnings
 from pathlib import Path
 
 import matplotlib.figure

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._cfa_ml import _fit_ml, _numeric_jacobian, _Spec, _standardize, _z_table
+
 __all__ = ["cfa", "CFAResult", "htmt", "fornell_larcker"]
 
 
@@ -51,145 +53,6 @@ def _listwise(data: pd.DataFrame, items: list[str]) -> tuple[np.ndarray, pd.Inde
                       f"missing items (lavaan's default missing='listwise'); "
                       f"their index is in result.excluded", UserWarning, stacklevel=3)
     return sub.to_numpy(dtype=float)[keep], dropped
-
-
-# --------------------------------------------------------------------------- model algebra
-class _Spec:
-    """Free parameters of a simple CFA: loadings (first item of each factor fixed at 1),
-    all factor (co)variances, and item residual variances."""
-
-    def __init__(self, factors, items, model):
-        self.p, self.m = len(items), len(factors)
-        pos = {it: k for k, it in enumerate(items)}
-        self.pattern = np.zeros((self.p, self.m), bool)
-        self.marker = np.zeros((self.p, self.m), bool)
-        for f, its in enumerate(model.values()):
-            for j, it in enumerate(its):
-                self.pattern[pos[it], f] = True
-                self.marker[pos[it], f] = j == 0
-        self.lam_idx = np.argwhere(self.pattern & ~self.marker)        # (item, factor)
-        self.phi_idx = np.array([(f, g) for f in range(self.m) for g in range(f, self.m)])
-        self.n_lam, self.n_phi = len(self.lam_idx), len(self.phi_idx)
-        self.q = self.n_lam + self.n_phi + self.p
-
-    def unpack(self, theta):
-        lam = self.marker.astype(float)
-        lam[self.lam_idx[:, 0], self.lam_idx[:, 1]] = theta[:self.n_lam]
-        phi = np.zeros((self.m, self.m))
-        f, g = self.phi_idx.T
-        phi[f, g] = theta[self.n_lam:self.n_lam + self.n_phi]
-        phi[g, f] = phi[f, g]
-        return lam, phi, theta[self.n_lam + self.n_phi:]
-
-    def sigma(self, theta):
-        lam, phi, psi = self.unpack(theta)
-        return lam @ phi @ lam.T + np.diag(psi)
-
-    def jacobian(self, theta):
-        """d Sigma / d theta_k as an array (q, p, p)."""
-        lam, phi, _ = self.unpack(theta)
-        p, D = self.p, np.zeros((self.q, self.p, self.p))
-        lp = lam @ phi
-        for k, (i, f) in enumerate(self.lam_idx):
-            D[k, i, :] += lp[:, f]
-            D[k, :, i] += lp[:, f]
-        for k, (f, g) in enumerate(self.phi_idx, start=self.n_lam):
-            outer = np.outer(lam[:, f], lam[:, g])
-            D[k] = outer if f == g else outer + outer.T
-        ii = np.arange(p)
-        D[self.n_lam + self.n_phi + ii, ii, ii] = 1.0
-        return D
-
-    def start(self, S):
-        """Starting values: first principal component of each factor's items."""
-        lam = self.marker.astype(float)
-        phi = np.zeros((self.m, self.m))
-        for f in range(self.m):
-            rows = np.flatnonzero(self.pattern[:, f])
-            mk = np.flatnonzero(self.marker[:, f])[0]
-            w, v = np.linalg.eigh(S[np.ix_(rows, rows)])
-            ld = v[:, -1] * np.sqrt(max(w[-1], 1e-8))
-            ref = ld[list(rows).index(mk)]
-            ref = ref if abs(ref) > 1e-6 else 1e-6
-            lam[rows, f] = ld / ref
-            phi[f, f] = ref ** 2
-        for f in range(self.m):           # least squares for s_ij ~ lam_i lam_j phi_fg
-            for g in range(f + 1, self.m):
-                a, b = lam[:, f], lam[:, g]
-                w = np.outer(a, b)
-                np.fill_diagonal(w, 0.0)
-                c = np.sum(w * S) / max(np.sum(w * w), 1e-12)
-                lim = 0.8 * np.sqrt(phi[f, f] * phi[g, g])
-                phi[f, g] = phi[g, f] = np.clip(c, -lim, lim)
-        psi = np.maximum(np.diag(S) - np.einsum("if,fg,ig->i", lam, phi, lam), 0.1 * np.diag(S))
-        f, g = self.phi_idx.T
-        return np.concatenate([lam[self.lam_idx[:, 0], self.lam_idx[:, 1]], phi[f, g], psi])
-
-
-def _discrepancy(S, sigma, logdet_s):
-    sign, logdet = np.linalg.slogdet(sigma)
-    if sign <= 0:
-        return np.inf
-    return logdet + np.trace(np.linalg.solve(sigma, S)) - logdet_s - S.shape[0]
-
-
-def _fit_ml(spec: _Spec, S: np.ndarray, *, tol=1e-10, max_iter=500):
-    """Fisher scoring (expected-information Gauss-Newton) with step halving."""
-    logdet_s = np.linalg.slogdet(S)[1]
-    theta = spec.start(S)
-    f_old = _discrepancy(S, spec.sigma(theta), logdet_s)
-    for it in range(max_iter):
-        sigma = spec.sigma(theta)
-        inv = np.linalg.inv(sigma)
-        D = spec.jacobian(theta)
-        W = inv @ (sigma - S) @ inv
-        grad = np.einsum("kij,ij->k", D, W)
-        M = inv @ D @ inv
-        H = D.reshape(spec.q, -1) @ M.reshape(spec.q, -1).T
-        step = np.linalg.solve(H, grad)
-        if np.max(np.abs(grad)) < tol:
-            break
-        alpha = 1.0
-        while alpha > 1e-8:
-            new = theta - alpha * step
-            f_new = _discrepancy(S, spec.sigma(new), logdet_s)
-            if f_new <= f_old + 1e-14:
-                break
-            alpha /= 2
-        else:
-            break
-        theta, f_old = new, f_new
-    else:
-        warnings.warn(f"cfa: Fisher scoring did not converge in {max_iter} iterations "
-                      f"(max |gradient| = {np.max(np.abs(grad)):.2e})", RuntimeWarning, stacklevel=3)
-    return theta, f_old, H, it
-
-
-# --------------------------------------------------------------------------- standardization
-def _standardize(spec: _Spec, theta):
-    lam, phi, psi = spec.unpack(theta)
-    sd_lv = np.sqrt(np.diag(phi))
-    sd_ov = np.sqrt(np.diag(lam @ phi @ lam.T) + psi)
-    lam_s = lam * sd_lv / sd_ov[:, None]
-    phi_s = phi / np.outer(sd_lv, sd_lv)
-    f, g = spec.phi_idx.T
-    return np.concatenate([lam_s.T[spec.pattern.T], phi_s[f, g], psi / sd_ov ** 2])
-
-
-def _numeric_jacobian(fun, x, h=1e-6):
-    base = fun(x)
-    J = np.empty((base.size, x.size))
-    for k in range(x.size):
-        e = np.zeros_like(x)
-        e[k] = h * max(1.0, abs(x[k]))
-        J[:, k] = (fun(x + e) - fun(x - e)) / (2 * e[k])
-    return base, J
-
-
-def _z_table(est, se):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, est / se, np.nan)
-    return z, 2 * stats.norm.sf(np.abs(z))
 
 
 # --------------------------------------------------------------------------- fit indices
@@ -358,16 +221,14 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     vcov = 2.0 / n * np.linalg.inv(H)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     std, J = _numeric_jacobian(lambda t: _standardize(spec, t), theta)
-    # std is ordered: all loadings (free and marker, factor-major), phi, residuals
-    lam_all = np.argwhere(spec.pattern.T)                     # (factor, item) factor-major
-    lam, phi, psi = spec.unpack(theta)
-    # map each std element onto the free-parameter vector (markers have no free parameter)
+    lam, phi, _ = spec.unpack(theta)
+    # std runs over all loadings (markers too, factor-major), then phi, then residual variances
     std_vcov = J @ vcov @ J.T
     std_se = np.sqrt(np.clip(np.diag(std_vcov), 0, None))
     free_pos = {(int(i), int(f)): k for k, (i, f) in enumerate(spec.lam_idx)}
     rows, crit = [], stats.norm.ppf(0.5 + level / 2)
     k_std = 0
-    for f, i in lam_all:
+    for f, i in np.argwhere(spec.pattern.T):
         k = free_pos.get((int(i), int(f)))
         b, s = lam[i, f], (se[k] if k is not None else 0.0)
         rows.append((factors[f], "=~", items[i], b, s, std[k_std], std_se[k_std]))
