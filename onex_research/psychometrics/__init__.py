@@ -3,10 +3,15 @@
 from importlib import import_module as _import_module
 
 from .reliability import *  # noqa: F401,F403
+from .factorability import *  # noqa: F401,F403
+from .rotation import *  # noqa: F401,F403
 from .efa import *  # noqa: F401,F403
+from .omega import *  # noqa: F401,F403
+from .parallel import *  # noqa: F401,F403
 from .cfa import *  # noqa: F401,F403
 
 # ``from . import cfa`` would return the function ``cfa`` (it shadows the submodule
 # after the star import), so take the submodules from sys.modules by name.
-__all__ = [name for _m in ("reliability", "efa", "cfa")
+__all__ = [name for _m in ("reliability", "factorability", "rotation", "efa",
+                        "omega", "parallel", "cfa")
            for name in _import_module(f"{__name__}.{_m}").__all__]

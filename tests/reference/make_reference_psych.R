@@ -101,6 +101,7 @@ omegas <- list(
 save(c(list(versions = versions), omegas), "psych_omega.json")
 
 # ---- parallel analysis ------------------------------------------------------------------
+options(mc.cores = 1)  # fa.parallel uses parallel::mclapply; one core keeps set.seed reproducible
 set.seed(42)
 pa <- psych::fa.parallel(items, fm = "minres", fa = "both", n.iter = 20, plot = FALSE)
 save(list(versions = versions, nfact = pa$nfact, ncomp = pa$ncomp,
