@@ -221,7 +221,13 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     vcov = 2.0 / n * np.linalg.inv(H)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     std, J = _numeric_jacobian(lambda t: _standardize(spec, t), theta)
-    lam, phi, _ = spec.unpack(theta)
+    lam, phi, psi = spec.unpack(theta)
+    if (psi < 0).any():
+        warnings.warn(f"cfa: negative residual variance (Heywood case) for "
+                      f"{[items[i] for i in np.flatnonzero(psi < 0)]}, as lavaan warns", UserWarning, stacklevel=2)
+    if np.linalg.eigvalsh(phi)[0] <= 0:
+        warnings.warn("cfa: the factor covariance matrix is not positive definite "
+                      "(a factor correlation at or beyond 1)", UserWarning, stacklevel=2)
     # std runs over all loadings (markers too, factor-major), then phi, then residual variances
     std_vcov = J @ vcov @ J.T
     std_se = np.sqrt(np.clip(np.diag(std_vcov), 0, None))
