@@ -128,3 +128,12 @@ def test_recovers_simulated_loadings(rng):
     np.testing.assert_allclose(res.loadings["std"], lam, atol=0.04)
     np.testing.assert_allclose(res.phi.to_numpy(), phi, atol=0.05)
     assert res.fit["rmsea"] < 0.02 and res.fit["cfi"] > 0.99
+
+
+def test_heywood_case_warns(rng):
+    # r12 = r13 = .8, r23 = .5 implies a standardized loading of sqrt(1.28) for item a
+    cov = np.array([[1, .8, .8], [.8, 1, .5], [.8, .5, 1]])
+    x = rng.multivariate_normal(np.zeros(3), cov, size=4000)
+    with pytest.warns(UserWarning, match="Heywood"):
+        res = cfa(pd.DataFrame(x, columns=["a", "b", "c"]), {"f": ["a", "b", "c"]})
+    assert res.fit["dof"] == 0 and res.loadings.loc[0, "std"] > 1
