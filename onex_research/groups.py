@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 __all__ = ["ttest", "TTestResult", "anova", "AnovaResult", "tukey", "crosstab", "CrosstabResult",
-           "describe_groups"]
+           "describe_groups", "compare_groups"]
 
 _FMT = {"float_format": lambda v: f"{v:.3f}"}
 
@@ -235,6 +235,36 @@ def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
     welch = pd.Series({"f": fw, "df1": float(k - 1), "df2": df2, "p": stats.f.sf(fw, k - 1, df2)}, name="welch")
     desc["n"] = desc["n"].astype(int)
     return AnovaResult(table=table, eta2=ss_b / ss_t, welch=welch, descriptives=desc)
+
+
+def compare_groups(data: pd.DataFrame, dvs: list, group: str) -> pd.DataFrame:
+    """One-way ANOVA of several outcomes on one grouping column, one row per outcome.
+
+    Returns
+    -------
+    DataFrame
+        indexed by ``dv`` with the group means (one column per level, named by the level),
+        ``f, df1, df2, p, eta2`` (classical ANOVA) and ``welch_f, welch_df2, welch_p``.
+        Each outcome uses its own complete rows.
+
+    Examples
+    --------
+    >>> compare_groups(scores, ["resources", "execution"], "role")  # doctest: +SKIP
+    # R: sapply(c("resources", "execution"), function(v) summary(aov(scores[[v]] ~ role))[[1]][1, ])
+    """
+    rows = {}
+    for dv in dvs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)   # per-outcome missing rows
+            res = anova(data, dv, group)
+        t = res.table
+        rows[dv] = {**res.descriptives["mean"].to_dict(),
+                    "f": t.loc["between", "f"], "df1": t.loc["between", "dof"], "df2": t.loc["within", "dof"],
+                    "p": t.loc["between", "p"], "eta2": res.eta2, "welch_f": res.welch["f"],
+                    "welch_df2": res.welch["df2"], "welch_p": res.welch["p"]}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "dv"
+    return out
 
 
 def tukey(data: pd.DataFrame, dv: str, group: str, *, level: float = 0.95) -> pd.DataFrame:

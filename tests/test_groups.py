@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from onex_research.groups import anova, crosstab, describe_groups, ttest, tukey
+from onex_research.groups import anova, compare_groups, crosstab, describe_groups, ttest, tukey
 
 REF = Path(__file__).parent / "reference"
 G = json.loads((REF / "r_groups.json").read_text())
@@ -116,3 +116,13 @@ def test_missing_rows_are_reported_and_describe(bfi):
     assert d["n"].sum() == bfi[["A2", "education"]].dropna().shape[0]
     with pytest.raises(ValueError, match="not in data"):
         anova(bfi, "A2", "nope")
+
+
+def test_compare_groups_rows_equal_anova(mtcars):
+    out = compare_groups(mtcars, ["mpg", "hp"], "cyl")
+    assert list(out.index) == ["mpg", "hp"]
+    ref = G["anova_mtcars"]
+    assert out.loc["mpg", "f"] == pytest.approx(ref["f"], rel=1e-9)
+    assert out.loc["mpg", "welch_p"] == pytest.approx(ref["welch"]["p"], rel=1e-7)
+    assert out.loc["hp", "eta2"] == pytest.approx(anova(mtcars, "hp", "cyl").eta2, rel=1e-12)
+    assert out.loc["mpg", 4] == pytest.approx(mtcars.query("cyl == 4")["mpg"].mean())
