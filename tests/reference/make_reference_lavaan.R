@@ -4,7 +4,7 @@
 # r-cran-semtools r-cran-jsonlite).  Writes:
 #   tests/reference/HolzingerSwineford1939.csv   (lavaan::HolzingerSwineford1939, all columns)
 #   tests/reference/bfi.csv                      (psychTools::bfi, 25 items + gender, education, age)
-#   tests/reference/lavaan_hs1939.json, tests/reference/lavaan_bfi.json
+#   tests/reference/lavaan_hs1939.json, lavaan_hs1939_cross.json, lavaan_bfi.json
 suppressPackageStartupMessages({
   library(lavaan); library(psychTools); library(semTools); library(jsonlite)
 })
@@ -18,7 +18,7 @@ write.csv(bfi, file.path(out, "bfi.csv"), row.names = FALSE, na = "")
 reference <- function(model_list, data, name) {
   syntax <- paste(sprintf("%s =~ %s", names(model_list),
                           sapply(model_list, paste, collapse = " + ")), collapse = "\n")
-  items <- unlist(model_list)
+  items <- unique(unlist(model_list))
   d <- data[, items]
   n_complete <- sum(complete.cases(d))
   fit <- lavaan::cfa(syntax, data = d)          # lavaan defaults: ML, listwise, expected information
@@ -39,8 +39,9 @@ reference <- function(model_list, data, name) {
   ave_semtools <- tryCatch(as.list(semTools::AVE(fit)), error = function(e) NULL)
   # semTools >= 0.5-6 defaults to htmt2 = TRUE (geometric means, Roemer et al. 2021);
   # htmt2 = FALSE is Henseler et al.'s (2015) original arithmetic-mean HTMT.
-  ht <- semTools::htmt(syntax, data = d, htmt2 = FALSE)
-  ht2 <- semTools::htmt(syntax, data = d, htmt2 = TRUE)
+  # (semTools::htmt fails on a cross-loading model: it duplicates the shared item)
+  ht <- tryCatch(semTools::htmt(syntax, data = d, htmt2 = FALSE), error = function(e) NULL)
+  ht2 <- tryCatch(semTools::htmt(syntax, data = d, htmt2 = TRUE), error = function(e) NULL)
   list(
     name = name, model = model_list, n = n_complete, ntotal = nrow(d),
     fit = as.list(unclass(fm)),
@@ -58,6 +59,13 @@ reference <- function(model_list, data, name) {
 hs_model <- list(visual = c("x1", "x2", "x3"), textual = c("x4", "x5", "x6"),
                  speed = c("x7", "x8", "x9"))
 write_json(reference(hs_model, hs, "HolzingerSwineford1939"), file.path(out, "lavaan_hs1939.json"),
+           digits = NA, auto_unbox = TRUE, pretty = TRUE, matrix = "rowmajor")
+
+# a cross-loading (x9 on visual as well as speed), to check the general loading pattern
+hs_cross <- list(visual = c("x1", "x2", "x3", "x9"), textual = c("x4", "x5", "x6"),
+                 speed = c("x7", "x8", "x9"))
+write_json(reference(hs_cross, hs, "HolzingerSwineford1939 cross-loading"),
+           file.path(out, "lavaan_hs1939_cross.json"),
            digits = NA, auto_unbox = TRUE, pretty = TRUE, matrix = "rowmajor")
 
 bfi_model <- list(agree = paste0("A", 1:5), consc = paste0("C", 1:5), extra = paste0("E", 1:5),
