@@ -1,3 +1,489 @@
-"""Placeholder: being written."""
+"""Simulate a whole 1+X survey study from a known truth and a seed.
 
-__all__ = []
+``simulate_study(instrument, n=600, seed=20240512)`` draws respondents from a
+latent-variable model, plants known dirt at known rates and returns a
+:class:`SurveyStudy`; ``write_study(study, folder)`` writes it as a Wenjuanxin (问卷星)
+export plus its truth. The default study in ``surveys/default_study/`` is made by
+``scripts/make_default_study.py``.
+
+The model
+---------
+* 10 predictor factors (``recognition, demand, motivation, enterprise_drive,
+  government, execution, resources, quality, teachers, cooperation``) are normal with
+  unit variance, correlations 0.2-0.5 (``factor_correlations``) and role mean shifts
+  (``role_mean_shifts``; roles 学生 60%, 教师 20%, 管理人员 10%, 企业人员 10%).
+* The outcomes ``effectiveness`` and ``intention`` are ``sum(paths * predictors) +
+  residual`` (``structural_paths``, ``residual_variances``; the residual variance makes
+  the outcome's variance 1 before role shifts).
+* Item ``j`` of factor ``f``: ``x*_j = raw_loading_j * eta_f + sqrt(1 - loading_j**2) * e_j``
+  with ``raw_loading = -loading`` for reverse-keyed items; the answer code is
+  ``1 + #(x*_j > thresholds)``. Loadings are drawn from U(0.6, 0.85) (two decimals).
+
+Files of a study (``write_study``)
+----------------------------------
+``wjx_text.xlsx``
+    按选项文本 export: 序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自IP, then one column
+    per item headed ``instrument.header(item)``; skipped = ``(跳过)``; multi-select
+    labels joined with ``┋``; an out-of-range code is the bare number string (``6``).
+``wjx_codes.csv``
+    按序号 export, GBK, CRLF: the same with codes; skipped = ``-3``; multi ``1┋3``.
+``truth.json``
+    Everything planted; ``_readme`` explains the keys. ``population_score_regression``
+    holds, per outcome, the OLS ``b`` and ``beta`` of the outcome scale score (mean of
+    its items after reverse keying) on the 10 predictor scale scores in a very large
+    clean draw: the estimand of an n = 600 regression.
+``truth_dirty.csv``
+    ``序号, rule, item, value, detail``: one row per planted reason (per cell for
+    ``out_of_range`` and ``partial_skip``; per piece of personal information for ``pii``).
+    Rules: ``speeder, straightliner, attention, duplicate, missing, out_of_range``
+    (exclusions or cell fixes) and ``partial_skip, pii`` (information). ``detail``
+    starts with ``incidental`` when the reason is a side effect of another planted
+    rule (a random-answering speeder who also fails the attention check).
+``truth_latent.csv``
+    ``序号, role, copy_of`` and the 12 latent factor scores of each row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr, ndtri
+
+from ..instrument import Instrument
+from ._wjx import (META_COLUMNS, MULTI_SEP, SKIP_CODE, SKIP_TEXT, export_wenjuanxin,
+                   write_study, write_wenjuanxin)
+
+__all__ = ["DEFAULT_SEED", "DIRT_RULES", "EXCLUSION_RULES", "META_COLUMNS", "MULTI_SEP",
+           "SKIP_CODE", "SKIP_TEXT", "DirtRates", "SurveyStudy", "simulate_study",
+           "export_wenjuanxin", "write_wenjuanxin", "write_study", "extend_instrument",
+           "longest_run"]
+
+DEFAULT_SEED = 20240512
+EXCLUSION_RULES = ("speeder", "straightliner", "attention", "duplicate", "missing", "out_of_range")
+DIRT_RULES = EXCLUSION_RULES + ("partial_skip", "pii")
+
+PREDICTORS = ("recognition", "demand", "motivation", "enterprise_drive", "government",
+              "execution", "resources", "quality", "teachers", "cooperation")
+_BASE_R = 0.3
+_PAIR_R = {
+    ("recognition", "demand"): 0.40, ("recognition", "motivation"): 0.40,
+    ("recognition", "quality"): 0.35, ("recognition", "resources"): 0.20,
+    ("demand", "motivation"): 0.45, ("demand", "enterprise_drive"): 0.40,
+    ("motivation", "government"): 0.20, ("motivation", "execution"): 0.20,
+    ("enterprise_drive", "cooperation"): 0.50, ("enterprise_drive", "government"): 0.25,
+    ("government", "execution"): 0.40, ("government", "resources"): 0.45,
+    ("execution", "resources"): 0.45, ("execution", "quality"): 0.35,
+    ("resources", "teachers"): 0.40, ("quality", "teachers"): 0.45,
+    ("teachers", "cooperation"): 0.35, ("quality", "cooperation"): 0.30,
+}
+_PATHS = {
+    "effectiveness": {"execution": 0.25, "quality": 0.20, "teachers": 0.15, "cooperation": 0.15,
+                      "resources": 0.10, "government": 0.05},
+    "intention": {"recognition": 0.30, "motivation": 0.30, "demand": 0.15, "quality": 0.10,
+                  "enterprise_drive": 0.05},
+}
+ROLE_PROBABILITIES = {"学生": 0.6, "教师": 0.2, "管理人员": 0.1, "企业人员": 0.1}
+ROLE_MEAN_SHIFTS = {
+    "学生": {"motivation": 0.3},
+    "教师": {"resources": -0.4, "teachers": 0.2},
+    "管理人员": {"execution": 0.5, "government": 0.2},
+    "企业人员": {"recognition": -0.4, "enterprise_drive": 0.3, "cooperation": 0.2},
+}
+THRESHOLDS_5 = (-1.9, -1.0, -0.2, 0.9)
+TIME_MEDIAN, TIME_SIGMA, TIME_FLOOR, SPEEDER_RANGE = 420.0, 0.3, 0.45, (0.1, 0.3)
+
+
+@dataclass(frozen=True)
+class DirtRates:
+    """Share of the ``n`` respondents given each kind of planted dirt (keyword-only).
+
+    The groups are disjoint; ``count = round(rate * n)``. ``duplicate`` adds that many
+    extra rows (half exact copies, half same-IP copies with 1-2 Likert answers moved by
+    one), so an export holds ``n + round(duplicate * n)`` rows.
+    """
+
+    speeder: float = 0.04
+    straightliner: float = 0.03
+    attention: float = 0.03
+    duplicate: float = 0.02
+    missing: float = 0.02
+    partial_skip: float = 0.05
+    out_of_range: float = 0.01
+    pii: float = 0.005
+
+    def __post_init__(self):
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if not isinstance(v, (int, float)) or not 0 <= v < 1:
+                raise ValueError(f"DirtRates.{f.name} must be a number in [0, 1), got {v!r}")
+        if sum(getattr(self, f.name) for f in fields(self)) > 0.8:
+            raise ValueError("DirtRates: the rates add up to more than 0.8; keep most respondents clean")
+
+    def counts(self, n: int) -> dict:
+        """Number of respondents (or extra rows, for ``duplicate``) per rule."""
+        return {f.name: int(np.floor(getattr(self, f.name) * n + 0.5)) for f in fields(self)}
+
+    def to_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, eq=False)
+class SurveyStudy:
+    """A simulated study: what the export holds, and the truth behind it.
+
+    Attributes
+    ----------
+    instrument : Instrument
+    responses : pandas.DataFrame
+        Index ``序号`` (1..N, submission order); one column per item code, as the codes
+        export holds it: codes as ``Int64`` (``<NA>`` = skipped, out-of-range codes kept),
+        multi-select as codes joined with ``┋``, text as strings (``""`` = empty).
+    meta : pandas.DataFrame
+        Index ``序号``; columns ``submitted`` (``2024/5/12 10:23:45``), ``seconds`` (int),
+        ``source``, ``source_detail``, ``ip`` (``117.136.12.34(江西-南昌)``).
+    latent : pandas.DataFrame
+        Index ``序号``; ``role`` (label), ``copy_of`` (original 序号 of a duplicate, else
+        ``<NA>``) and the latent score of every factor.
+    dirty : pandas.DataFrame
+        ``序号, rule, item, value, detail``, one row per planted reason.
+    truth : dict
+        Parameters and bookkeeping, as written to ``truth.json``.
+    """
+
+    instrument: Instrument
+    responses: pd.DataFrame
+    meta: pd.DataFrame
+    latent: pd.DataFrame
+    dirty: pd.DataFrame
+    truth: dict
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.responses)
+
+    def dirty_rows(self, rule: str) -> list[int]:
+        """Sorted 序号 of the rows that carry ``rule``."""
+        return sorted(set(self.dirty.loc[self.dirty["rule"] == rule, "序号"].tolist()))
+
+    def clean_rows(self) -> list[int]:
+        """序号 of the rows that no exclusion rule should touch."""
+        bad = set(self.dirty.loc[self.dirty["rule"].isin(EXCLUSION_RULES), "序号"])
+        return [i for i in self.responses.index if i not in bad]
+
+    def __repr__(self) -> str:
+        counts = self.dirty.groupby("rule")["序号"].nunique().to_dict()
+        return f"SurveyStudy({self.instrument.name}: {self.n_rows} rows, seed {self.truth['seed']}, dirty {counts})"
+
+
+# -- the model -----------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class _Model:
+    predictors: list
+    outcomes: list
+    phi: np.ndarray
+    gamma: np.ndarray
+    psi: np.ndarray
+    roles: list
+    role_p: np.ndarray
+    shifts: np.ndarray            # roles x predictors
+    likert: list                  # Likert items in questionnaire order
+    factor_of: np.ndarray         # index into predictors + outcomes, -1 = none
+    loading: np.ndarray
+    sign: np.ndarray
+    k: np.ndarray                 # points per item
+    thresholds: np.ndarray        # items x (max k - 1), padded with +inf
+
+
+def _thresholds(k: int) -> list:
+    return list(THRESHOLDS_5) if k == 5 else list(np.round(np.linspace(-1.8, 1.2, k - 1), 4))
+
+
+def _build_model(ins: Instrument, rng) -> _Model:
+    cons = ins.constructs
+    role_col = cons["role"] if "role" in cons else pd.Series(None, index=cons.index)
+    outcomes = [c for c in cons.index if role_col.get(c) == "outcome"]
+    predictors = [c for c in cons.index if c not in outcomes]
+    p = len(predictors)
+    phi = np.eye(p)
+    for a in range(p):
+        for b in range(a + 1, p):
+            key = (predictors[a], predictors[b])
+            r = _PAIR_R.get(key, _PAIR_R.get(key[::-1], _BASE_R))
+            phi[a, b] = phi[b, a] = r
+    if np.linalg.eigvalsh(phi).min() <= 0.05:
+        raise ValueError("simulate: the factor correlation matrix is not positive definite")
+    gamma = np.zeros((len(outcomes), p))
+    for i, o in enumerate(outcomes):
+        paths = _PATHS.get(o, {c: 0.1 for c in predictors[:5]})
+        for c, g in paths.items():
+            if c in predictors:
+                gamma[i, predictors.index(c)] = g
+    explained = np.einsum("ip,pq,iq->i", gamma, phi, gamma)
+    psi = np.round(1 - explained, 6)
+    if (psi <= 0).any():
+        raise ValueError("simulate: structural paths explain more than the outcome variance")
+    roles = ins.labels("role") if "role" in ins.items.index else ["学生"]
+    role_p = np.array([ROLE_PROBABILITIES.get(r, 1.0) for r in roles], float)
+    role_p /= role_p.sum()
+    shifts = np.zeros((len(roles), p))
+    for i, r in enumerate(roles):
+        for c, s in ROLE_MEAN_SHIFTS.get(r, {}).items():
+            if c in predictors:
+                shifts[i, predictors.index(c)] = s
+    it = ins.items
+    likert = list(it.index[it["type"] == "likert"])
+    factors = predictors + outcomes
+    factor_of = np.array([factors.index(c) if c in factors else -1 for c in it.loc[likert, "construct"]])
+    loading = np.where(factor_of >= 0, np.round(rng.uniform(0.6, 0.85, len(likert)), 2), 0.0)
+    sign = np.where(it.loc[likert, "reverse"].to_numpy(bool), -1.0, 1.0)
+    k = np.array([ins.n_points(i) for i in likert])
+    thr = np.full((len(likert), max(k.max(), 2) - 1), np.inf)
+    for j, kj in enumerate(k):
+        thr[j, :kj - 1] = _thresholds(kj)
+    return _Model(predictors, outcomes, phi, gamma, psi, roles, role_p, shifts, likert,
+                  factor_of, loading, sign, k, thr)
+
+
+def _draw(model: _Model, n: int, rng):
+    """Roles (index), latent scores (n x factors), item signal and noise sd."""
+    role = rng.choice(len(model.roles), size=n, p=model.role_p)
+    chol = np.linalg.cholesky(model.phi)
+    xi = rng.standard_normal((n, len(model.predictors))) @ chol.T + model.shifts[role]
+    zeta = rng.standard_normal((n, len(model.outcomes))) * np.sqrt(model.psi)
+    eta = np.hstack([xi, xi @ model.gamma.T + zeta])
+    eta_ext = np.hstack([eta, np.zeros((n, 1))])          # factor -1 -> 0
+    signal = eta_ext[:, model.factor_of] * (model.loading * model.sign)
+    return role, eta, signal, np.sqrt(1 - model.loading ** 2)
+
+
+def _discretise(xstar, thr):
+    return 1 + (xstar[:, :, None] > thr[None, :, :]).sum(axis=2)
+
+
+def longest_run(codes) -> np.ndarray:
+    """Longest run of identical answers per row, skipping missing cells.
+
+    Parameters
+    ----------
+    codes : array-like, rows x items in questionnaire order (NaN = skipped).
+
+    Returns
+    -------
+    numpy.ndarray of int, one per row.
+    """
+    x = np.asarray(codes, dtype=float)
+    run = np.ones(len(x), int)
+    best = run.copy()
+    prev = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        cur = x[:, j]
+        gap = np.isnan(cur)
+        run = np.where(gap, run, np.where(cur == prev, run + 1, 1))
+        prev = np.where(gap, prev, cur)
+        best = np.maximum(best, run)
+    return best
+
+
+def _score_regression(model: _Model, ins: Instrument, n: int, rng, chunk: int = 50_000) -> dict:
+    """OLS of each outcome's scale score on the predictor scale scores, large clean draw."""
+    factors = model.predictors + model.outcomes
+    scores = []
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        _, _, signal, sd = _draw(model, m, rng)
+        codes = _discretise(signal + rng.standard_normal(signal.shape) * sd, model.thresholds)
+        keyed = np.where(model.sign < 0, model.k + 1 - codes, codes).astype(float)
+        scores.append(np.column_stack([keyed[:, model.factor_of == f].mean(axis=1)
+                                       for f in range(len(factors))]))
+    s = np.vstack(scores)
+    x = s[:, :len(model.predictors)]
+    out = {}
+    for i, o in enumerate(model.outcomes):
+        y = s[:, len(model.predictors) + i]
+        design = np.column_stack([np.ones(n), x])
+        b, *_ = np.linalg.lstsq(design, y, rcond=None)
+        resid = y - design @ b
+        r2 = 1 - resid.var() / y.var()
+        beta = b[1:] * x.std(axis=0, ddof=1) / y.std(ddof=1)
+        terms = {"Intercept": {"b": round(float(b[0]), 6), "beta": None}}
+        for j, c in enumerate(model.predictors):
+            terms[c] = {"b": round(float(b[j + 1]), 6), "beta": round(float(beta[j]), 6)}
+        out[o] = {"r2": round(float(r2), 6), "terms": terms}
+    return out
+
+
+# -- demographics and free text --------------------------------------------------
+_CERT_BY_MAJOR = {"信息技术类": (0, 1), "装备制造类": (5,), "财经商贸类": (3,), "医药卫生类": (4,),
+                  "交通运输类": (6,), "土木建筑类": (2,), "其他": (6,)}
+_SUGGESTIONS = (
+    "建议加强校企合作", "希望降低考证费用", "增加实训设备投入", "加强师资培训", "提高证书的社会认可度",
+    "建议企业更多参与标准制定", "希望考试时间安排更合理", "多开展宣传，让家长和企业了解证书",
+    "培训内容要与岗位需求对接", "建议书证融通落到实处", "题库需要及时更新", "希望政府给予更多经费支持",
+    "考核过程应更加规范透明", "加大对双师型教师的培养力度", "希望学校提供更多备考辅导",
+    "证书种类太多，建议整合", "无", "没有", "暂无建议", "挺好的", "希望继续推进试点",
+    "建议把证书与学分互认", "实训基地建设需要加强", "评价组织服务有待提高", "企业招聘应认可证书",
+)
+_SURNAMES = "张王李刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+_GIVEN = ("伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
+          "秀英", "建华", "晓东", "志强", "海燕")
+_PII_TEMPLATES = (
+    ("我是{name}，建议多组织考前培训，有问题可以打我电话{phone}", ("name", "phone")),
+    ("希望加强校企合作，欢迎加我QQ：{qq}交流", ("qq",)),
+    ("考证费用太高了，我的微信：{wechat}，可以联系我", ("wechat",)),
+    ("建议简化报名流程。联系人：{name}，手机{phone}，微信{wechat}", ("name", "phone", "wechat")),
+)
+
+
+def _pii_piece(kind, rng):
+    if kind == "name":
+        return _SURNAMES[rng.integers(len(_SURNAMES))] + _GIVEN[rng.integers(len(_GIVEN))]
+    if kind == "phone":
+        return "1" + ("38", "39", "59", "86", "87", "35", "50", "88")[rng.integers(8)] + \
+            "".join(map(str, rng.integers(0, 10, 8)))
+    if kind == "qq":
+        return str(rng.integers(1, 10)) + "".join(map(str, rng.integers(0, 10, rng.integers(5, 10))))
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    return "".join(letters[rng.integers(0, 26, 5)]) + "_" + "".join(map(str, rng.integers(0, 10, 4)))
+
+
+def _demographics(ins: Instrument, role, rng) -> dict:
+    """Codes (1-based) of the single items and bit masks of the multi items, by item code."""
+    n = len(role)
+    it = ins.items
+    out = {}
+    if "role" in it.index:
+        out["role"] = role + 1
+    students = role == 0
+    for code in ins.demographics:
+        if code == "role":
+            continue
+        k = ins.n_points(code)
+        labels = ins.labels(code)
+        if it.at[code, "type"] == "multi":
+            if code == "certificates" and "major" in out and labels[-1].startswith("尚未"):
+                p_any = np.array([0.7, 0.4, 0.15, 0.1, 0.1, 0.1])[np.minimum(role, 5)]
+                has = rng.random(n) < p_any
+                majors = ins.labels("major")
+                cand = [_CERT_BY_MAJOR.get(majors[m - 1], (k - 2,)) for m in range(1, len(majors) + 1)]
+                pick = rng.random(n)
+                first = np.array([c[int(u * len(c))] for c, u in zip((cand[m - 1] for m in out["major"]), pick)])
+                second = rng.integers(0, k - 1, n)
+                mask = (1 << first) | np.where(rng.random(n) < 0.25, 1 << second, 0)
+                out[code] = np.where(has, mask, 1 << (k - 1))
+            else:
+                mask = (rng.random((n, k)) < 0.3) @ (1 << np.arange(k))
+                out[code] = np.where(mask == 0, 1, mask)
+            continue
+        if code == "tenure" and k == 6:
+            stu = rng.choice(3, size=n, p=[0.4, 0.35, 0.25]) + 1
+            staff = rng.choice(3, size=n, p=[0.35, 0.4, 0.25]) + 4
+            out[code] = np.where(students, stu, staff)
+        elif code == "school_type" and k == 4:
+            out[code] = rng.choice(4, size=n, p=[0.55, 0.1, 0.2, 0.15]) + 1
+        elif code == "major" and k == 7:
+            out[code] = rng.choice(7, size=n, p=[0.3, 0.2, 0.15, 0.1, 0.1, 0.1, 0.05]) + 1
+        else:
+            out[code] = rng.integers(1, k + 1, n)
+    return out
+
+
+def _suggestions(n, rng) -> np.ndarray:
+    pool = np.array(("",) + _SUGGESTIONS, dtype=object)
+    idx = np.where(rng.random(n) < 0.3, 0, rng.integers(1, len(pool), n))
+    return pool[idx]
+
+
+# -- the study -------------------------------------------------------------------
+def extend_instrument(instrument: Instrument, n_extra: int) -> Instrument:
+    """A copy of ``instrument`` with ``n_extra`` filler Likert items (for benchmarks).
+
+    The fillers form one new matrix question after the last one (codes ``x01, x02, ...``)
+    and are spread round-robin over the constructs, so they load on the latent factors.
+    """
+    it = instrument.items
+    if n_extra < 0:
+        raise ValueError(f"extend_instrument: n_extra must be >= 0, got {n_extra}")
+    lik = it[it["type"] == "likert"]
+    if lik.empty:
+        raise ValueError(f"extend_instrument: {instrument.name} has no Likert item to copy the scale from")
+    q = int(it["question"].max()) + 1
+    cons = list(instrument.constructs.index)
+    rows = []
+    for i in range(1, n_extra + 1):
+        c = cons[(i - 1) % len(cons)]
+        label = instrument.constructs.at[c, "label_zh"]
+        rows.append({"code": f"x{i:02d}", "question": q, "sub": f"补充题{i}：关于{label}的陈述",
+                     "text_zh": f"补充题{i}：关于{label}的陈述", "text_en": f"Filler item {i} ({c})",
+                     "construct": c, "scale": lik["scale"].iloc[0], "reverse": False,
+                     "type": "likert", "correct": None})
+    extra = pd.DataFrame(rows, dtype=object).set_index("code") if rows else it.iloc[:0]
+    items = pd.concat([it, extra])
+    items["question"] = items["question"].astype(int)
+    items["reverse"] = items["reverse"].astype(bool)
+    return Instrument(name=f"{instrument.name}+{n_extra}", title_zh=instrument.title_zh,
+                      title_en=instrument.title_en, scales=instrument.scales,
+                      constructs=instrument.constructs, items=items, path=None, meta=dict(instrument.meta))
+
+
+def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_SEED,
+                   rates: DirtRates | None = None, population_n: int = 200_000,
+                   start: str = "2024-05-12 08:00:00", days: float = 14.0) -> SurveyStudy:
+    """Draw a whole study from the latent-variable model and plant known dirt.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        Any codebook; constructs with ``role: outcome`` are outcomes, the rest predictors.
+    n : int, default 600
+        Respondents before the planted duplicate rows are added.
+    seed : int, default 20240512
+        Seeds ``numpy.random.default_rng``; the same seed gives the same study.
+    rates : DirtRates, optional
+        Planted dirt rates; ``DirtRates()`` when omitted.
+    population_n : int, default 200000
+        Size of the clean draw behind ``truth["population_score_regression"]`` (seeded
+        with ``SeedSequence([seed, 1])``); 0 skips it (fast, for benchmarks).
+    start, days
+        Submissions are spread uniformly over ``days`` days from ``start``.
+
+    Returns
+    -------
+    SurveyStudy
+    """
+    from ._plant import plant  # the dirt and the bookkeeping
+
+    if not isinstance(instrument, Instrument):
+        raise TypeError(f"simulate_study: instrument must be an Instrument, got {type(instrument).__name__}")
+    if not isinstance(n, (int, np.integer)) or n < 20:
+        raise ValueError(f"simulate_study: n must be an integer >= 20, got {n!r}")
+    rates = DirtRates() if rates is None else rates
+    if not isinstance(rates, DirtRates):
+        raise TypeError("simulate_study: rates must be a DirtRates")
+    rng = np.random.default_rng(seed)
+    model = _build_model(instrument, rng)
+    role, eta, signal, sd = _draw(model, n, rng)
+    codes = _discretise(signal + rng.standard_normal(signal.shape) * sd, model.thresholds)
+    # careful respondents do not straight-line: redraw the (rare) long runs
+    limit = int(np.ceil(0.5 * len(model.likert)))
+    for _ in range(50):
+        bad = np.flatnonzero((longest_run(codes) >= limit) | (codes.std(axis=1) == 0))
+        if not len(bad):
+            break
+        codes[bad] = _discretise(signal[bad] + rng.standard_normal((len(bad), signal.shape[1])) * sd,
+                                 model.thresholds)
+    demo = _demographics(instrument, role, rng)
+    text = {c: _suggestions(n, rng) for c in instrument.items.index[instrument.items["type"] == "text"]}
+    u = rng.uniform(ndtr(np.log(TIME_FLOOR) / TIME_SIGMA), 1, n)
+    seconds = np.rint(TIME_MEDIAN * np.exp(TIME_SIGMA * ndtri(u))).astype(int)
+    submitted = np.sort(rng.uniform(0, days * 86400, n))
+    study = plant(instrument, model, rng, rates=rates, role=role, eta=eta, codes=codes, demo=demo,
+                  text=text, seconds=seconds, submitted=submitted, start=start, seed=seed)
+    truth = study.truth
+    if population_n:
+        reg = _score_regression(model, instrument, population_n,
+                                np.random.default_rng(np.random.SeedSequence([seed, 1])))
+        truth["population_score_regression"] = {"n": population_n, "seed": [seed, 1], **reg}
+    return study
