@@ -1,0 +1,224 @@
+"""Redaction of personal data in Chinese transcripts, with consistent pseudonyms."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pandas as pd
+
+from onex_research.paths import REPORTS
+
+__all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "GENERIC_SCHOOL_SUFFIXES"]
+
+#: School-name endings redacted even when the school is on no list ("某某职业技术学院").
+GENERIC_SCHOOL_SUFFIXES = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院",
+                           "高等专科学校", "职业技术学校", "中等职业学校", "中等专业学校", "职业学校",
+                           "职业中专", "职教中心", "技工学校")
+# characters that end a clause before a school name ("我在", "这所", "他们的") and so never
+# belong to it
+_NOT_IN_NAME = "在我你他她们的是到去从和跟与了个这那所就都也说还对给把被让向于及或为以每该本贵"
+_CJK = "\u4e00-\u9fff"
+_PATTERNS = [  # (kind, regex, group with the identifier); order matters
+    ("邮箱", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), 0),
+    ("身份证号", re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+                        r"(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"), 0),
+    ("QQ", re.compile(r"(?:QQ|qq|Qq)\s*(?:号码?)?\s*[:：]?\s*(\d{5,11})(?!\d)"), 1),
+    ("微信", re.compile(r"(?:微信|weixin|WeChat|wechat)(?:号)?\s*[:：]\s*([A-Za-z][-_A-Za-z0-9]{5,19})"), 1),
+    ("电话", re.compile(r"(?<![0-9])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9])"), 0),
+    ("电话", re.compile(r"(?<![0-9])0\d{2,3}[-\s]\d{7,8}(?![0-9])"), 0),
+]
+_GENERIC_SCHOOL = re.compile(
+    rf"(?:(?![{_NOT_IN_NAME}])[{_CJK}A-Za-z]){{2,8}}(?:{'|'.join(GENERIC_SCHOOL_SUFFIXES)})")
+
+
+def _letters(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    s = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = string.ascii_uppercase[r] + s
+    return s
+
+
+class Redactor:
+    """Replace names, phone numbers, ID numbers, e-mail, QQ/WeChat ids and schools.
+
+    One ``Redactor`` gives the same pseudonym to the same person or school in every
+    text it sees: pass one instance (or one ``mapping``) through a whole corpus.
+
+    Parameters
+    ----------
+    roster : dict or list, optional
+        Names to replace: ``{"张伟": "教师", "李娜": "学生"}`` gives ``[教师A]``,
+        ``[学生A]``; a list of names uses the role ``人员``. Longer names are replaced
+        first, so 欧阳明 wins over 欧阳.
+    schools : list of str, optional
+        School names, replaced by ``[学校1]``, ``[学校2]``, ... in order of first
+        appearance. Names ending in a :data:`GENERIC_SCHOOL_SUFFIXES` ending
+        ("某某职业技术学院") are replaced as well, unless ``generic_schools=False``.
+    mapping : dict, optional
+        A mapping returned earlier (original -> pseudonym) to continue from.
+    generic_schools : bool, default True
+
+    Attributes
+    ----------
+    mapping_ : dict
+        original -> pseudonym for everything replaced so far. Keep it private: write it
+        with :func:`write_mapping`, never into reports.
+    """
+
+    def __init__(self, roster=None, *, schools=None, mapping=None, generic_schools=True):
+        if isinstance(roster, (list, tuple, set)):
+            roster = {name: "人员" for name in roster}
+        self.roster = dict(roster or {})
+        self.schools = list(schools or [])
+        self.generic_schools = generic_schools
+        self.mapping_ = dict(mapping or {})
+
+    def _pseudonym(self, original: str, kind: str, lettered: bool) -> str:
+        if original in self.mapping_:
+            return self.mapping_[original]
+        used = sum(1 for v in self.mapping_.values()
+                   if re.fullmatch(rf"\[{re.escape(kind)}(?:[A-Z]+|\d+)\]", v))
+        label = f"[{kind}{_letters(used) if lettered else used + 1}]"
+        self.mapping_[original] = label
+        return label
+
+    def add_roster(self, roster) -> "Redactor":
+        """Add names (dict name -> role, or a list) to the roster; returns self."""
+        if isinstance(roster, (list, tuple, set)):
+            roster = {name: "人员" for name in roster}
+        self.roster.update(roster or {})
+        return self
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with every identifier replaced; updates ``mapping_``."""
+        if not isinstance(text, str):
+            raise TypeError(f"redact() expects a str, got {type(text).__name__}")
+        for kind, rx, group in _PATTERNS:
+            def repl(m, kind=kind, group=group):
+                ident = m.group(group)
+                key = ident
+                if kind == "电话":  # one number, however it is spaced
+                    key = re.sub(r"\D", "", ident)
+                    key = key[2:] if len(key) == 13 and key.startswith("86") else key
+                label = self._pseudonym(key, kind, lettered=False)
+                return m.group(0).replace(ident, label) if group else label
+            text = rx.sub(repl, text)
+        for name in sorted(self.roster, key=len, reverse=True):
+            if name and name in text:
+                text = text.replace(name, self._pseudonym(name, self.roster[name], lettered=True))
+        for school in sorted(self.schools, key=len, reverse=True):
+            if school and school in text:
+                text = text.replace(school, self._pseudonym(school, "学校", lettered=False))
+        if self.generic_schools:
+            text = _GENERIC_SCHOOL.sub(lambda m: self._pseudonym(m.group(0), "学校", False), text)
+        return text
+
+
+def redact(text: str, roster=None, *, schools=None, redactor: Redactor | None = None,
+           mapping: dict | None = None):
+    """Redact one text.
+
+    Parameters
+    ----------
+    text : str
+    roster : dict or list, optional
+        Names to replace, name -> role (``{"张伟": "教师"}`` -> ``[教师A]``).
+    schools : list of str, optional
+        School names (-> ``[学校1]``); generic names such as XX职业技术学院 are always
+        replaced.
+    redactor : Redactor, optional
+        Share one across calls for consistent pseudonyms (roster/schools are added to it).
+    mapping : dict, optional
+        Or pass the mapping from an earlier call to continue its numbering.
+
+    Returns
+    -------
+    text : str
+        The redacted text.
+    mapping : dict
+        original -> pseudonym, for everything replaced so far. Never write it into
+        reports; see :func:`write_mapping`.
+
+    Notes
+    -----
+    Found by pattern: mainland mobile numbers (``1[3-9]`` + 9 digits, optionally
+    ``+86`` and ``-``/space separators), landlines (``0xx-xxxxxxx``), 18-character
+    身份证号 (region, birth date 18xx-20xx, sequence, check digit or X), e-mail
+    addresses, QQ numbers after "QQ" (5-11 digits) and WeChat ids after "微信号："
+    (a letter then 5-19 letters, digits, ``-`` or ``_``).
+
+    Examples
+    --------
+    >>> redact("张伟老师的电话是138-1234-5678。", {"张伟": "教师"})[0]
+    '[教师A]老师的电话是[电话1]。'
+    """
+    if redactor is None:
+        redactor = Redactor(roster, schools=schools, mapping=mapping)
+    else:
+        redactor.add_roster(roster)
+        redactor.schools.extend(s for s in (schools or []) if s not in redactor.schools)
+    return redactor.redact(text), redactor.mapping_
+
+
+def redact_frame(turns: pd.DataFrame, roster=None, *, schools=None, text="text",
+                 redactor: Redactor | None = None):
+    """Redact the ``text`` column of a table of turns, and its ``school`` column.
+
+    The header's school names (column ``school``) join ``schools``, so a school named
+    in the header is also found in the text. Columns ``school`` and ``interviewer``
+    are replaced by their pseudonyms.
+
+    Returns
+    -------
+    turns : DataFrame
+        A copy, redacted.
+    mapping : dict
+        original -> pseudonym.
+    """
+    schools = list(schools or [])
+    if "school" in turns.columns:
+        schools += [s for s in turns["school"].dropna().unique() if s not in schools]
+    red = redactor or Redactor(roster, schools=schools)
+    if redactor is not None:
+        red.add_roster(roster)
+        red.schools.extend(s for s in schools if s not in red.schools)
+    out = turns.copy()
+    out[text] = [red.redact(t) for t in out[text]]
+    for col in ("school", "interviewer"):
+        if col in out.columns:
+            out[col] = [None if pd.isna(v) else red.redact(str(v)) for v in out[col]]
+    return out, red.mapping_
+
+
+def write_mapping(mapping: dict, path) -> Path:
+    """Write the pseudonym mapping as JSON, refusing any path under ``reports/``.
+
+    Parameters
+    ----------
+    mapping : dict
+        original -> pseudonym, from :func:`redact`.
+    path : str or Path
+        Where to write; keep it outside the repository or in a git-ignored private
+        folder.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is inside the project's ``reports/`` folder or any folder named
+        ``reports``: reports are shared, the mapping re-identifies people.
+    """
+    path = Path(path).resolve()
+    reports = REPORTS.resolve()
+    if path == reports or reports in path.parents or "reports" in path.parts[:-1]:
+        raise ValueError(f"{path}: refusing to write the pseudonym mapping under reports/; "
+                         f"the mapping re-identifies interviewees, keep it private")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(mapping, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return path
