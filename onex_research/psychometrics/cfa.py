@@ -233,12 +233,14 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     std_se = np.sqrt(np.clip(np.diag(std_vcov), 0, None))
     free_pos = {(int(i), int(f)): k for k, (i, f) in enumerate(spec.lam_idx)}
     rows, crit = [], stats.norm.ppf(0.5 + level / 2)
-    k_std = 0
-    for f, i in np.argwhere(spec.pattern.T):
-        k = free_pos.get((int(i), int(f)))
-        b, s = lam[i, f], (se[k] if k is not None else 0.0)
-        rows.append((factors[f], "=~", items[i], b, s, std[k_std], std_se[k_std]))
-        k_std += 1
+    std_pos = {(int(i), int(f)): k for k, (f, i) in enumerate(np.argwhere(spec.pattern.T))}
+    for f, fac in enumerate(factors):                 # loadings in the model's item order
+        for it in model[fac]:
+            i = items.index(it)
+            k, ks = free_pos.get((i, f)), std_pos[(i, f)]
+            b, s = lam[i, f], (se[k] if k is not None else 0.0)
+            rows.append((fac, "=~", it, b, s, std[ks], std_se[ks]))
+    k_std = len(std_pos)
     for k, (f, g) in enumerate(spec.phi_idx):
         j = spec.n_lam + k
         rows.append((factors[f], "~~", factors[g], theta[j], se[j], std[k_std], std_se[k_std]))
