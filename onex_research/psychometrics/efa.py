@@ -252,7 +252,7 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
                f"{list(heywood)}; examine the solution (too many factors? too few items?).")
         warnings.warn(msg, HeywoodWarning, stacklevel=2)
         notes.append(msg)
-    if not info["converged"]:
+    if not info["converged"] and not heywood:  # at a Heywood boundary the criterion is flat
         msg = f"{method} extraction did not converge"
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
         notes.append(msg)

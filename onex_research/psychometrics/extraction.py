@@ -43,7 +43,7 @@ def _ml_objective(psi: np.ndarray, r: np.ndarray, nf: int) -> tuple[float, np.nd
     sstar = r * np.outer(sc, sc)
     vals, vecs = np.linalg.eigh(sstar)
     vals, vecs = vals[::-1], vecs[:, ::-1]
-    e = vals[nf:]
+    e = np.maximum(vals[nf:], 1e-12)  # R not positive definite: keep the log finite
     f = -(np.sum(np.log(e) - e) - nf + r.shape[0])
     load = vecs[:, :nf] * np.sqrt(np.maximum(vals[:nf] - 1.0, 0.0))
     load = np.sqrt(psi)[:, None] * load
@@ -64,7 +64,14 @@ def _optimise(fun, start: np.ndarray, r: np.ndarray, nf: int, upper: float) -> t
     res = optimize.minimize(f, start / scale, jac=True, method="L-BFGS-B",
                             bounds=[(LOWER / scale, upper / scale)] * len(start),
                             options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-    return res.x * scale, bool(res.success)
+    psi = res.x * scale
+    # L-BFGS-B may stop on a line-search failure at the optimum (psych's minres gradient
+    # is the diagonal misfit, not the exact gradient), so judge convergence by the
+    # projected gradient instead of by res.success.
+    _, g = fun(psi, r, nf)
+    free = (psi > LOWER + 1e-9) & (psi < upper - 1e-9)
+    pg = np.where(free, g, np.where(psi <= LOWER + 1e-9, np.minimum(g, 0), np.maximum(g, 0)))
+    return psi, bool(res.success or np.abs(pg).max() < 1e-4)
 
 
 def minres(r: np.ndarray, nf: int) -> tuple[np.ndarray, dict]:
