@@ -1,0 +1,414 @@
+"""``reproduce``: run the study's notebooks on a survey export, an instrument and a corpus.
+
+Each notebook in ``notebooks/`` is executed top to bottom in a fresh ``python3`` kernel
+of the running interpreter, with its working directory set to the notebooks folder.
+The data paths and the seed are injected papermill-style: a cell tagged
+``injected-parameters`` is inserted after the cell tagged ``parameters``. The notebooks
+save their tables and figures through :class:`onex_research.report.Report`; afterwards
+``reproduce`` writes
+
+* ``notebooks/<name>.html`` and ``notebooks/<name>.ipynb``: the executed notebooks;
+* ``report.html``: every table and figure with numbered captions (表1/Table 1, 图1/Figure 1);
+* ``manifest.json``: inputs and their sha256, versions, seed, command, and each output's
+  sha256, notebook and maker.
+
+Any matplotlib "Glyph ... missing" warning (Chinese drawn as boxes) printed while a
+notebook runs is recorded in the manifest and makes ``reproduce`` fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import OnexError
+from ..paths import CORPUS, DEFAULT_INSTRUMENT, DEFAULT_STUDY, PROJECT_ROOT, REPORTS
+from . import manifest as _manifest
+from .html import write_report_html
+from .registry import read_registry
+
+__all__ = ["reproduce", "ReproduceResult", "NotebookError", "GlyphWarningError", "list_notebooks",
+           "inject_parameters", "DEFAULT_SEED", "NOTEBOOK_DIR", "DEFAULT_SURVEY", "DEFAULT_CORPUS"]
+
+DEFAULT_SEED = 20240512
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_SURVEY = DEFAULT_STUDY / "wjx_text.xlsx"
+DEFAULT_CORPUS = CORPUS / "transcripts"
+GLYPH_RE = re.compile(r"Glyph \d+ .*?missing from (?:current )?font")
+_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
+_INPUT_ERRORS = {"OnexError", "InstrumentError", "ValueError", "FileNotFoundError", "TypeError", "KeyError"}
+
+SETUP_SOURCE = """\
+# Injected by onex_research.report.reproduce: record every missing-glyph warning.
+import warnings
+warnings.filterwarnings("always", message=r"Glyph .* missing", category=UserWarning)"""
+
+
+class NotebookError(RuntimeError):
+    """A notebook failed for a reason other than bad input (a bug, a missing package)."""
+
+
+class GlyphWarningError(RuntimeError):
+    """A notebook drew characters its font lacks (matplotlib's "Glyph ... missing")."""
+
+
+@dataclass(frozen=True)
+class ReproduceResult:
+    """What :func:`reproduce` wrote.
+
+    Attributes
+    ----------
+    out_dir : pathlib.Path
+    report, manifest : pathlib.Path
+        ``report.html`` and ``manifest.json``.
+    notebooks : tuple of str
+        The notebooks executed, in order.
+    html : dict
+        Notebook -> its executed HTML.
+    seconds : dict
+        Notebook -> wall-clock seconds (not written anywhere: no timings in outputs).
+    glyph_warnings : dict
+        Notebook -> list of missing-glyph messages (empty when all is well).
+    """
+
+    out_dir: Path
+    report: Path
+    manifest: Path
+    notebooks: tuple
+    html: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
+    glyph_warnings: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        total = sum(self.seconds.values())
+        return f"ReproduceResult({str(self.out_dir)!r}: {len(self.notebooks)} notebooks in {total:.1f} s)"
+
+
+# -- notebooks -------------------------------------------------------------------
+def list_notebooks(notebook_dir=None, select=None) -> list[Path]:
+    """The notebooks to run, in name order.
+
+    Parameters
+    ----------
+    notebook_dir : path, optional
+        Default ``notebooks/`` at the project root.
+    select : sequence of str, optional
+        Names or prefixes (``"02"``, ``"02_measurement"``, ``"02_measurement.ipynb"``).
+        Each must match exactly one notebook.
+    """
+    folder = Path(notebook_dir) if notebook_dir is not None else NOTEBOOK_DIR
+    found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise OnexError(f"no notebooks (*.ipynb) in {folder}")
+    if not select:
+        return found
+    chosen = []
+    for want in select:
+        stem = Path(str(want)).name.removesuffix(".ipynb")
+        hits = [p for p in found if p.stem == stem] or [p for p in found if p.stem.startswith(stem)]
+        if len(hits) != 1:
+            names = ", ".join(p.stem for p in found)
+            what = "matches no notebook" if not hits else f"matches {len(hits)} notebooks"
+            raise OnexError(f"--notebooks {want!r} {what}; the notebooks are: {names}")
+        if hits[0] not in chosen:
+            chosen.append(hits[0])
+    return sorted(chosen)
+
+
+def _tags(cell) -> list:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def inject_parameters(nb, params: dict, *, setup: str | None = SETUP_SOURCE):
+    """Insert the parameters (and a setup cell) into a notebook node, papermill-style.
+
+    A code cell tagged ``injected-parameters`` assigning each of ``params`` (as Python
+    literals) goes right after the first cell tagged ``parameters``, or first when
+    there is none; earlier injected cells are removed. ``setup`` (the glyph-warning
+    filter) goes first, tagged ``injected-setup``.
+    """
+    import nbformat
+
+    nb.cells = [c for c in nb.cells if not {"injected-parameters", "injected-setup"} & set(_tags(c))]
+    lines = ["# Parameters injected by onex-research reproduce"]
+    lines += [f"{k} = {v!r}" for k, v in params.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in _tags(c)), 0)
+    nb.cells.insert(at, cell)
+    if setup:
+        nb.cells.insert(0, nbformat.v4.new_code_cell(setup, metadata={"tags": ["injected-setup"]}))
+    for i, c in enumerate(nb.cells):  # stable ids: same notebook, same bytes
+        c["id"] = f"cell-{i}"
+    return nb
+
+
+def _kernel_manager_class():
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        """The ``python3`` kernel of the running interpreter, whatever kernelspecs are installed."""
+
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                from ipykernel.kernelspec import get_kernel_dict
+
+                spec = get_kernel_dict()
+                self._kernel_spec = KernelSpec(resource_dir="", argv=spec["argv"],
+                                               display_name=spec["display_name"],
+                                               language=spec["language"], metadata=spec.get("metadata", {}))
+            return self._kernel_spec
+
+    return ThisPythonKernelManager
+
+
+def _kernel_env() -> dict:
+    env = dict(os.environ)
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def _glyph_messages(nb) -> list[str]:
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "") if out.get("output_type") == "stream" else ""
+            for line in str(text).splitlines():
+                if GLYPH_RE.search(line):
+                    found.append(line.strip())
+    return sorted(set(found))
+
+
+def _scrub(nb):
+    """Drop run-dependent bits from an executed notebook (timings, object addresses)."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                out["text"] = _ADDRESS_RE.sub(" at 0x…", out["text"])
+            data = out.get("data", {})
+            if "text/plain" in data:
+                data["text/plain"] = _ADDRESS_RE.sub(" at 0x…", data["text/plain"])
+    return nb
+
+
+def _write_html(nb, path: Path) -> Path:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body, encoding="utf-8")
+    nbformat.write(nb, str(path.with_suffix(".ipynb")))
+    return path
+
+
+def _title(nb, default: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return default
+
+
+def _input_error_names() -> set:
+    names, todo = set(_INPUT_ERRORS), [OnexError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+def _run_one(path: Path, params: dict, html_path: Path, *, timeout, progress, cwd: Path):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from tqdm.auto import tqdm
+
+    nb = inject_parameters(nbformat.read(str(path), as_version=4), params)
+    n_code = sum(c.cell_type == "code" for c in nb.cells)
+    bar = tqdm(total=n_code, desc=f"{path.stem:<20}", unit="cell", disable=not progress,
+               file=sys.stderr, leave=True, dynamic_ncols=True)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            kernel_manager_class=_kernel_manager_class(),
+                            resources={"metadata": {"path": str(cwd)}},
+                            on_cell_executed=lambda **_: bar.update(1))
+    t0 = time.perf_counter()
+    try:
+        client.execute(env=_kernel_env())
+    except CellExecutionError as exc:
+        _write_html(_scrub(nb), html_path)
+        where = f"notebook {path.stem} failed: {exc.ename}: {exc.evalue} (executed notebook: {html_path})"
+        if exc.ename in _input_error_names():
+            raise OnexError(where) from None
+        raise NotebookError(where) from None
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - t0
+    _write_html(_scrub(nb), html_path)
+    return nb, seconds
+
+
+# -- inputs ----------------------------------------------------------------------
+def _existing(path, what: str, *, folder=False) -> Path:
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"{what} not found: {path}")
+    if folder and not path.is_dir():
+        raise OnexError(f"{what} must be a folder of transcripts, got the file {path}")
+    if not folder and path.is_dir():
+        raise OnexError(f"{what} must be a file, got the folder {path}")
+    return path.resolve()
+
+
+def _validate(survey: Path, instrument: Path) -> None:
+    """Fail early, in this process, on an instrument that does not fit the export."""
+    from ..instrument import load_instrument
+
+    ins = load_instrument(instrument)
+    try:
+        from ..survey import read_export
+    except ImportError:  # the survey reader is not installed yet: the notebooks will tell
+        return
+    read_export(survey, ins)
+
+
+def _command(survey, instrument, corpus, out, seed, notebooks) -> str:
+    parts = ["onex-research", "reproduce", "--survey", _manifest.display_path(survey),
+             "--instrument", _manifest.display_path(instrument), "--corpus", _manifest.display_path(corpus),
+             "--out", _manifest.display_path(out), "--seed", str(seed)]
+    if notebooks:
+        parts += ["--notebooks", *notebooks]
+    return shlex.join(parts)
+
+
+# -- the pipeline ----------------------------------------------------------------
+def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int = DEFAULT_SEED,
+              notebooks=None, progress: bool = True, cache_dir=None, notebook_dir=None,
+              timeout: int = 900, command: str | None = None, validate: bool = True,
+              allow_missing_glyphs: bool = False) -> ReproduceResult:
+    """Run the notebooks on the given data and write the report folder.
+
+    Parameters
+    ----------
+    survey : path, default ``surveys/default_study/wjx_text.xlsx``
+        The questionnaire export (Wenjuanxin .xlsx/.csv, Tencent, SPSS .sav).
+    instrument : path, default ``surveys/onex_instrument.yaml``
+        The codebook YAML that describes the export.
+    corpus : path, default ``corpus/transcripts/``
+        Folder of interview transcripts (.txt/.md/.docx).
+    out : path, default ``reports/``
+        The report folder (created).
+    seed : int, default 20240512
+        Passed to every notebook as ``seed``.
+    notebooks : sequence of str, optional
+        Run only these notebooks (names or prefixes such as ``"02"``).
+    progress : bool, default True
+        A tqdm bar per notebook (cells executed), on stderr.
+    cache_dir : path, default ``<out>/.cache``
+        Passed to the notebooks as ``cache_dir`` (segmentation and model caches).
+    notebook_dir : path, default ``notebooks/``
+        Where the notebooks are; they run with this as working directory.
+    timeout : int, default 900
+        Seconds allowed per cell.
+    command : str, optional
+        The command line to record; default: the equivalent ``onex-research reproduce``.
+    validate : bool, default True
+        Read the export with the instrument before starting any kernel, so that a
+        mismatch fails fast with the offending columns named.
+    allow_missing_glyphs : bool, default False
+        Record missing-glyph warnings instead of failing.
+
+    Returns
+    -------
+    ReproduceResult
+
+    Raises
+    ------
+    FileNotFoundError, OnexError
+        Bad input: a missing file, an instrument that does not fit the export, or an
+        input error raised inside a notebook.
+    NotebookError
+        A notebook failed otherwise; its partly executed HTML is written for inspection.
+    GlyphWarningError
+        A figure lacked glyphs for its text (after everything has been written).
+
+    Notes
+    -----
+    The notebook variables injected are ``survey_path, instrument_path, truth_path,
+    corpus_dir, out_dir, seed, cache_dir`` (``truth_path`` is the ``truth.json`` beside
+    the export, or None).
+    """
+    survey = _existing(survey if survey is not None else DEFAULT_SURVEY, "survey export")
+    instrument = _existing(instrument if instrument is not None else DEFAULT_INSTRUMENT, "instrument")
+    corpus = _existing(corpus if corpus is not None else DEFAULT_CORPUS, "corpus", folder=True)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise OnexError(f"seed must be an integer, got {seed!r}")
+    out = Path(out if out is not None else REPORTS).expanduser().resolve()
+    cache = Path(cache_dir).expanduser().resolve() if cache_dir is not None else out / ".cache"
+    nb_dir = Path(notebook_dir).resolve() if notebook_dir is not None else NOTEBOOK_DIR
+    paths = list_notebooks(nb_dir, notebooks)
+    if validate:
+        _validate(survey, instrument)
+    truth = survey.parent / "truth.json"
+    params = {"survey_path": str(survey), "instrument_path": str(instrument),
+              "truth_path": str(truth) if truth.exists() else None, "corpus_dir": str(corpus),
+              "out_dir": str(out), "seed": int(seed), "cache_dir": str(cache)}
+    out.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
+
+    html, seconds, glyphs, titles = {}, {}, {}, {}
+    for path in paths:
+        html_path = out / "notebooks" / f"{path.stem}.html"
+        nb, seconds[path.stem] = _run_one(path, params, html_path, timeout=timeout,
+                                          progress=progress, cwd=nb_dir)
+        html[path.stem] = html_path
+        glyphs[path.stem] = _glyph_messages(nb)
+        titles[path.stem] = _title(nb, path.stem)
+
+    names = [p.stem for p in paths]
+    entries = [e for nb in names for e in read_registry(out, nb)]
+    report = write_report_html(out, entries, notebooks=names, notebook_titles=titles,
+                               notebook_html={k: v.relative_to(out).as_posix() for k, v in html.items()})
+    inputs = {"survey": _manifest.input_record(survey), "instrument": _manifest.input_record(instrument),
+              "corpus": _manifest.input_record(corpus),
+              "notebooks": {p.name: _manifest.sha256_file(p) for p in paths}}
+    if truth.exists():
+        inputs["truth"] = _manifest.input_record(truth)
+    outputs = []
+    for e in entries:
+        outputs += [{"path": f, "kind": e.kind, "name": e.name, "notebook": e.notebook, "made_by": e.made_by,
+                     "sha256": _manifest.sha256_file(out / f)} for f in e.files]
+    for nb_name, h in html.items():
+        for p in (h, h.with_suffix(".ipynb")):
+            outputs.append({"path": p.relative_to(out).as_posix(), "kind": "notebook", "name": nb_name,
+                            "notebook": nb_name, "made_by": "nbclient.NotebookClient + nbconvert.HTMLExporter",
+                            "sha256": _manifest.sha256_file(p)})
+    outputs.append({"path": "report.html", "kind": "report", "name": "report", "notebook": None,
+                    "made_by": "onex_research.report.html.write_report_html",
+                    "sha256": _manifest.sha256_file(report)})
+    doc = {"tool": "onex_research", "command": command or _command(survey, instrument, corpus, out, seed, notebooks),
+           "seed": int(seed), "inputs": inputs, "environment": _manifest.environment_record(),
+           "notebooks": names, "parameters": sorted(params), "glyph_warnings": glyphs,
+           "outputs": sorted(outputs, key=lambda o: o["path"])}
+    manifest = _manifest.write_manifest(out / _manifest.MANIFEST_NAME, doc)
+    result = ReproduceResult(out_dir=out, report=report, manifest=manifest, notebooks=tuple(names),
+                             html=html, seconds=seconds, glyph_warnings=glyphs)
+    bad = {k: v for k, v in glyphs.items() if v}
+    if bad and not allow_missing_glyphs:
+        first = next(iter(bad.items()))
+        raise GlyphWarningError(f"missing glyphs in {', '.join(bad)} (e.g. {first[0]}: {first[1][0]}); "
+                                "install a CJK font (see onex_research.report.fonts) and rerun")
+    return result
