@@ -75,6 +75,11 @@ def test_efa_matches_psych(bfi, ref, case):
     np.testing.assert_allclose(res.eigenvalues, r["e_values"], atol=1e-8)
     np.testing.assert_allclose(res.common_eigenvalues, r["values"], atol=LOAD_TOL)
     assert res.heywood == ()
+    # R: f$STATISTIC, f$dof, f$PVAL, f$TLI, f$RMSEA, f$BIC, f$rms, f$crms (psych::factor.stats)
+    for key, value in r["fit"].items():
+        if isinstance(value, (int, float)):
+            tol = dict(rel=1e-5) if key in ("chi2", "bic") else dict(abs=1e-4)
+            assert res.fit[key] == pytest.approx(value, **tol), key
 
 
 def test_efa_extraction_is_tight(bfi, ref):

@@ -42,6 +42,7 @@ class EFAResult:
     heywood: tuple = ()
     warnings: tuple = ()
     converged: bool = True
+    fit: pd.Series | None = None
     rotmat: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -177,6 +178,10 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
         - ``heywood``: items whose communality reached 1 (or whose uniqueness sits on
           the 0.005 bound); a :class:`HeywoodWarning` is issued and the text kept in
           ``warnings``;
+        - ``fit``: Series ``chi2, dof, p, tli, rmsea, rmsea_ci_low, rmsea_ci_high`` (90%),
+          ``bic``, ``rms`` (root mean square off-diagonal residual), ``crms``,
+          ``objective``, ``n``, computed as ``psych::factor.stats`` (NaN from a
+          correlation matrix, where n is unknown);
         - ``table(threshold=0.3)``: sorted loading table with small loadings blanked;
           ``to_frame()``: loadings with h2, u2, complexity.
 
@@ -210,11 +215,14 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
     is_matrix = (isinstance(items, pd.DataFrame) and items.shape[0] == items.shape[1]
                  and list(items.index) == list(items.columns)
                  and np.allclose(np.diag(items.to_numpy(dtype=float)), 1.0))
+    np_obs = None
     if is_matrix:
         r, n, names = items.to_numpy(dtype="float64"), 0, list(items.columns)
     else:
         x = as_items(items, min_items=3, func="efa")
         r, n, names = pairwise_cor(x), x.shape[0], list(x.columns)
+        ok = x.notna().to_numpy().astype("float64")
+        np_obs = ok.T @ ok
     p = r.shape[0]
     if not isinstance(n_factors, (int, np.integer)) or not 1 <= n_factors < p:
         raise ValueError(f"efa: n_factors must be an integer from 1 to {p - 1}, got {n_factors!r}")
@@ -238,6 +246,9 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
         phi = np.eye(n_factors)
 
     ss = np.diag(phi @ rot.T @ rot)
+    # psych::principal calls factor.stats without the pairwise counts; fa passes them
+    fit = extraction.fit_statistics(r, rot @ phi @ rot.T, n_factors, n,
+                                    None if method == "principal" else np_obs)
     total = p if method != "principal" else np.trace(r)
     variance = pd.DataFrame({
         "ss_loadings": ss, "proportion": ss / total, "cumulative": np.cumsum(ss / total),
@@ -265,7 +276,8 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
         eigenvalues=pd.Series(ev, index=range(1, p + 1), name="eigenvalue"),
         common_eigenvalues=pd.Series(common_ev, index=range(1, p + 1), name="eigenvalue"),
         method=method, rotation=rotation, n_factors=int(n_factors), n=int(n),
-        heywood=heywood, warnings=tuple(notes), converged=bool(info["converged"]), rotmat=rotmat,
+        heywood=heywood, warnings=tuple(notes), converged=bool(info["converged"]),
+        fit=pd.Series(fit, name="fit"), rotmat=rotmat,
     )
 
 

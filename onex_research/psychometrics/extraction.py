@@ -140,3 +140,75 @@ def principal_components(r: np.ndarray, nf: int) -> tuple[np.ndarray, dict]:
 
 
 METHODS = {"minres": minres, "ml": ml, "pa": principal_axis, "principal": principal_components}
+
+
+def _smooth(r: np.ndarray) -> np.ndarray:
+    """``psych::cor.smooth``: only when R is not positive definite."""
+    vals, vecs = np.linalg.eigh(r)
+    if vals.min() >= np.finfo(float).eps:
+        return r
+    vals = np.where(vals < 1e-12, 1e-10, vals)
+    vals = vals * len(vals) / vals.sum()
+    s = (vecs * vals) @ vecs.T
+    d = np.sqrt(np.diag(s))
+    return s / np.outer(d, d)
+
+
+def fit_statistics(r: np.ndarray, model: np.ndarray, nf: int, n_obs: int,
+                   np_obs: np.ndarray | None = None) -> dict:
+    """Goodness of fit of a factor model, as ``psych::factor.stats`` (fa's ``STATISTIC``,
+    ``dof``, ``PVAL``, ``TLI``, ``RMSEA`` with its 90% CI, ``BIC``, ``rms``, ``crms``).
+
+    ``model`` is L Phi L'. The chi-square is the ML discrepancy ``tr(M^-1 R) -
+    log det(M^-1 R) - p`` (M = model with unit diagonal) times Bartlett's
+    ``n - 1 - (2p + 5)/6 - 2k/3``, whatever the extraction method, as psych does.
+    """
+    from scipy import stats
+    from scipy.optimize import brentq
+
+    p = r.shape[0]
+    dof = p * (p - 1) / 2 - p * nf + nf * (nf - 1) / 2
+    res = r - model
+    np.fill_diagonal(res, 0.0)
+    if np_obs is None:
+        np_obs = np.full_like(r, float(n_obs) if n_obs else 1.0)
+    rstar_off = (res ** 2 * np_obs).sum()
+    nh = stats.hmean(np_obs.ravel())  # psych: harmonic.mean(as.vector(np.obs))
+    rms = np.sqrt(rstar_off / (nh * p * (p - 1)))
+    crms = np.sqrt(rstar_off / (2 * nh * dof)) if dof > 0 else np.nan
+    m = model.copy()
+    np.fill_diagonal(m, np.diag(r))
+    m, rs = _smooth(m), _smooth(r)
+    mir = np.linalg.solve(m, rs)
+    sign, logdet = np.linalg.slogdet(mir)
+    objective = np.trace(mir) - logdet - p
+    out = {"objective": objective, "chi2": np.nan, "dof": dof, "p": np.nan, "tli": np.nan,
+           "rmsea": np.nan, "rmsea_ci_low": np.nan, "rmsea_ci_high": np.nan, "bic": np.nan,
+           "rms": rms, "crms": crms, "n": n_obs}
+    if not n_obs:
+        return out
+    chi2 = max(objective * ((n_obs - 1) - (2 * p + 5) / 6 - 2 * nf / 3), 0.0)
+    out["chi2"] = chi2
+    out["p"] = stats.chi2.sf(chi2, dof) if dof > 0 else np.nan
+    f0 = np.trace(rs) - np.linalg.slogdet(rs)[1] - p
+    mm = objective / dof if dof > 0 else np.nan
+    m0 = f0 * 2 / (p * (p - 1))
+    nm = (n_obs - 1) - (2 * p + 5) / 6 - 2 * nf / 3
+    out["tli"] = (m0 - mm) / (m0 - 1 / nm)
+    if dof > 0:
+        out["rmsea"] = np.sqrt(max(chi2 / (dof * n_obs) - 1 / (n_obs - 1), 0))
+        tail = 0.05
+        hi_x = max(n_obs, chi2) + 2 * n_obs
+
+        def ncp_at(q):
+            return brentq(lambda x: stats.ncx2.cdf(chi2, dof, x) - q, 0.0, hi_x) if x_ok(q) else 0.0
+
+        def x_ok(q):
+            return stats.chi2.cdf(chi2, dof) > q
+
+        up = ncp_at(tail)
+        lo = ncp_at(1 - tail)
+        out["rmsea_ci_high"] = np.sqrt(up / (n_obs - 1) / dof)
+        out["rmsea_ci_low"] = np.sqrt(lo / (n_obs - 1) / dof)
+        out["bic"] = chi2 - dof * np.log(n_obs)
+    return out

@@ -68,7 +68,11 @@ fa_case <- function(f) {
        communality = unname(f$communality),
        uniquenesses = unname(f$uniquenesses),
        values = unname(f$values), e_values = unname(f$e.values),
-       vaccounted = mat(f$Vaccounted))
+       vaccounted = mat(f$Vaccounted),
+       fit = if (is.null(f$STATISTIC)) NULL else
+         list(objective = f$objective, chi2 = f$STATISTIC, dof = f$dof, p = f$PVAL, tli = f$TLI,
+              rmsea = unname(f$RMSEA[1]), rmsea_ci_low = unname(f$RMSEA[2]),
+              rmsea_ci_high = unname(f$RMSEA[3]), bic = f$BIC, rms = f$rms, crms = f$crms))
 }
 fa_cases <- list()
 for (fm in c("minres", "ml", "pa")) {
