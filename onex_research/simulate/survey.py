@@ -53,13 +53,14 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..instrument import Instrument
+from ..paths import DEFAULT_STUDY
 from ._wjx import (META_COLUMNS, MULTI_SEP, SKIP_CODE, SKIP_TEXT, export_wenjuanxin,
                    write_study, write_wenjuanxin)
 
 __all__ = ["DEFAULT_SEED", "DIRT_RULES", "EXCLUSION_RULES", "META_COLUMNS", "MULTI_SEP",
            "SKIP_CODE", "SKIP_TEXT", "DirtRates", "SurveyStudy", "simulate_study",
            "export_wenjuanxin", "write_wenjuanxin", "write_study", "extend_instrument",
-           "longest_run"]
+           "longest_run", "truth_loadings", "read_truth", "read_truth_dirty"]
 
 DEFAULT_SEED = 20240512
 EXCLUSION_RULES = ("speeder", "straightliner", "attention", "duplicate", "missing", "out_of_range")
@@ -487,3 +488,47 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
                                 np.random.default_rng(np.random.SeedSequence([seed, 1])))
         truth["population_score_regression"] = {"n": population_n, "seed": [seed, 1], **reg}
     return study
+
+
+# -- reading the truth back ------------------------------------------------------
+def read_truth(folder=None) -> dict:
+    """``truth.json`` of a written study (default: ``surveys/default_study``)."""
+    import json
+
+    path = Path(DEFAULT_STUDY if folder is None else folder) / "truth.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no truth here; run scripts/make_default_study.py --out "
+                                f"{path.parent}") from None
+
+
+def read_truth_dirty(folder=None) -> pd.DataFrame:
+    """``truth_dirty.csv`` of a written study: ``序号`` (int), ``rule, item, value, detail`` (str, "" = none)."""
+    path = Path(DEFAULT_STUDY if folder is None else folder) / "truth_dirty.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df["序号"] = df["序号"].astype(int)
+    return df
+
+
+def truth_loadings(truth: dict, *, raw: bool = False) -> pd.DataFrame:
+    """The true loading matrix, items x factors (zeros off the item's own factor).
+
+    Parameters
+    ----------
+    truth : dict
+        ``SurveyStudy.truth`` or :func:`read_truth`.
+    raw : bool, default False
+        False: loadings on the reverse-keyed metric (all positive), to compare with an
+        EFA of reverse-keyed items; True: raw answers (reverse items negative).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index item codes, columns ``truth["predictors"] + truth["outcomes"]``.
+    """
+    factors = list(truth["predictors"]) + list(truth["outcomes"])
+    key = "raw_loading" if raw else "loading"
+    rows = {item: {f: (d[key] if d["construct"] == f else 0.0) for f in factors}
+            for item, d in truth["loadings"].items() if d["construct"] is not None}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=factors)
