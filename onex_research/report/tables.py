@@ -283,8 +283,10 @@ def _notes_text(notes, formatted: pd.DataFrame, style: str) -> str | None:
         parts.append(significance_note(style))
     if not parts:
         return None
-    sep = "；" if style == "zh" else " "
-    return sep.join(p.rstrip() for p in parts)
+    if style == "zh":
+        return "；".join(p.strip().rstrip("。；;.") for p in parts[:-1]) + (
+            "；" if len(parts) > 1 else "") + parts[-1].strip()
+    return " ".join(p.strip() if p.strip().endswith(".") else p.strip() + "." for p in parts)
 
 
 def _title_text(title, number, style) -> str | None:
