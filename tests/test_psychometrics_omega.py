@@ -133,3 +133,14 @@ def test_scree_plot_returns_figure(bfi):
     assert isinstance(fig2, matplotlib.figure.Figure)
     with pytest.raises(TypeError):
         scree_plot([1, 2, 3])
+
+
+def test_results_show_in_jupyter(bfi):
+    from onex_research.psychometrics import bartlett, kmo
+
+    small = bfi.iloc[:, :10]
+    for res in (omega(small, 3), parallel_analysis(small, n_iter=3, seed=1), kmo(small), bartlett(small)):
+        html = res._repr_html_()
+        assert html.startswith("<p><b>") and "<table" in html
+        assert isinstance(res.to_frame(), pd.DataFrame)
+    assert list(omega(small, 3).to_frame().columns[:2]) == ["omega_h", "omega_total"]
