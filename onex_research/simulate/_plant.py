@@ -152,10 +152,10 @@ def plant(ins, model, rng, *, rates, role, eta, codes, demo, text, seconds, subm
     # personal information in the free text
     text_item = next(iter(text), None)
     if text_item is not None:
-        from .survey import _PII_TEMPLATES, _pii_piece
+        from ._respondents import PII_TEMPLATES, pii_piece
         for j, i in enumerate(groups["pii"]):
-            template, kinds = _PII_TEMPLATES[j % len(_PII_TEMPLATES)]
-            pieces = {kind: _pii_piece(kind, rng) for kind in kinds}
+            template, kinds = PII_TEMPLATES[j % len(PII_TEMPLATES)]
+            pieces = {kind: pii_piece(kind, rng) for kind in kinds}
             text[text_item][i] = template.format(**pieces)
             for kind in kinds:
                 rec.append((i, "pii", text_item, pieces[kind], kind))

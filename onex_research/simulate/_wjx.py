@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..paths import DEFAULT_STUDY
+
 META_COLUMNS = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
 SKIP_TEXT = "(跳过)"
 SKIP_CODE = -3
@@ -198,3 +200,45 @@ def write_study(study, folder) -> dict:
     paths["truth_latent.csv"].write_bytes(
         latent.to_csv(index=False, lineterminator="\n", float_format="%.4f").encode("utf-8"))
     return paths
+
+
+# -- reading the truth back ------------------------------------------------------
+def read_truth(folder=None) -> dict:
+    """``truth.json`` of a written study (default: ``surveys/default_study``)."""
+    path = Path(DEFAULT_STUDY if folder is None else folder) / "truth.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no truth here; run scripts/make_default_study.py --out "
+                                f"{path.parent}") from None
+
+
+def read_truth_dirty(folder=None) -> pd.DataFrame:
+    """``truth_dirty.csv`` of a written study: ``序号`` (int), ``rule, item, value, detail`` (str, "" = none)."""
+    path = Path(DEFAULT_STUDY if folder is None else folder) / "truth_dirty.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    df["序号"] = df["序号"].astype(int)
+    return df
+
+
+def truth_loadings(truth: dict, *, raw: bool = False) -> pd.DataFrame:
+    """The true loading matrix, items x factors (zeros off the item's own factor).
+
+    Parameters
+    ----------
+    truth : dict
+        ``SurveyStudy.truth`` or :func:`read_truth`.
+    raw : bool, default False
+        False: loadings on the reverse-keyed metric (all positive), to compare with an
+        EFA of reverse-keyed items; True: raw answers (reverse items negative).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index item codes, columns ``truth["predictors"] + truth["outcomes"]``.
+    """
+    factors = list(truth["predictors"]) + list(truth["outcomes"])
+    key = "raw_loading" if raw else "loading"
+    rows = {item: {f: (d[key] if d["construct"] == f else 0.0) for f in factors}
+            for item, d in truth["loadings"].items() if d["construct"] is not None}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=factors)
