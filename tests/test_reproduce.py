@@ -50,7 +50,8 @@ def _caps(**kw):
 
 def test_table_writes_four_formats_and_registers(tmp_path, table):
     rep = Report(tmp_path, notebook="02_measurement")
-    paths = rep.table(table, name="reliability", notes="注：n = 600。", **_caps())
+    entry = rep.table(table, name="reliability", notes="n = 600。", **_caps())
+    paths = [tmp_path / f for f in entry.files]
     assert sorted(p.suffix for p in paths) == [".csv", ".docx", ".md", ".tex"]
     assert all(p.exists() and p.parent == tmp_path / "tables" for p in paths)
     assert all(p.name.startswith("02_measurement__reliability.") for p in paths)
@@ -87,7 +88,7 @@ def test_figure_saved_registered_and_closed(tmp_path, figures_module):
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3])
     rep = Report(tmp_path, notebook="05_joint_display")
-    paths = rep.figure(fig, name="recognition", **_caps())
+    paths = [tmp_path / f for f in rep.figure(fig, name="recognition", **_caps()).files]
     assert sorted(p.suffix for p in paths) == [".png", ".svg"]
     assert all(p.exists() for p in paths)
     assert not plt.fignum_exists(fig.number), "Report.figure closes the figure"

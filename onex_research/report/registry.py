@@ -61,6 +61,12 @@ class RegistryEntry:
     files: tuple
     notes: str | None = None
 
+    def __repr__(self) -> str:
+        stems = sorted({f.rsplit(".", 1)[0] for f in self.files})
+        exts = ",".join(f.rsplit(".", 1)[1] for f in self.files)
+        where = f"{stems[0]}.{{{exts}}}" if len(stems) == 1 else ", ".join(self.files)
+        return f"<{self.kind} {self.notebook}/{self.name}: {where}>"
+
     def to_dict(self) -> dict:
         return {"kind": self.kind, "name": self.name, "notebook": self.notebook,
                 "caption_zh": self.caption_zh, "caption_en": self.caption_en,
@@ -182,7 +188,7 @@ class Report:
         return self.out_dir / REGISTRY_DIR / f"{self.notebook}.json"
 
     def table(self, table, *, name: str, caption_zh: str, caption_en: str, made_by: str,
-              notes: str | None = None, **fmt) -> tuple:
+              notes: str | None = None, **fmt) -> RegistryEntry:
         """Write ``table`` as .csv, .docx (三线表), .tex and .md and register it.
 
         Parameters
@@ -204,8 +210,9 @@ class Report:
 
         Returns
         -------
-        tuple of pathlib.Path
-            The files written.
+        RegistryEntry
+            What was registered; ``entry.files`` are the files written, relative to
+            ``out_dir``.
         """
         import pandas as pd
 
@@ -227,7 +234,7 @@ class Report:
         return self._register("table", name, caption_zh, caption_en, made_by, paths, notes)
 
     def figure(self, fig, *, name: str, caption_zh: str, caption_en: str, made_by: str,
-               dpi: int = 300, formats=FIGURE_FORMATS) -> tuple:
+               dpi: int = 300, formats=FIGURE_FORMATS) -> RegistryEntry:
         """Save ``fig`` as PNG (300 dpi) and SVG, register it, show it inline and close it.
 
         Parameters
@@ -240,8 +247,8 @@ class Report:
 
         Returns
         -------
-        tuple of pathlib.Path
-            The files written.
+        RegistryEntry
+            What was registered (its ``files`` are relative to ``out_dir``).
         """
         import matplotlib.pyplot as plt
 
@@ -267,7 +274,7 @@ class Report:
         return f"Report({str(self.out_dir)!r}, notebook={self.notebook!r}, {len(self._entries)} outputs)"
 
     # -- internals -----------------------------------------------------------
-    def _register(self, kind, name, caption_zh, caption_en, made_by, paths, notes) -> tuple:
+    def _register(self, kind, name, caption_zh, caption_en, made_by, paths, notes) -> RegistryEntry:
         paths = tuple(Path(p) for p in (paths.values() if isinstance(paths, dict) else paths))
         root = self.out_dir.resolve()
         rel = []
@@ -285,7 +292,7 @@ class Report:
         else:
             self._entries.append(entry)
         self._save()
-        return paths
+        return entry
 
     def _save(self) -> None:
         _write_json(self.registry_path, {"notebook": self.notebook,

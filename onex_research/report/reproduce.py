@@ -147,12 +147,20 @@ def inject_parameters(nb, params: dict, *, setup: str | None = SETUP_SOURCE):
     return nb
 
 
-def _kernel_manager_class():
+def _kernel_manager_class(socket_dir: Path):
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
     class ThisPythonKernelManager(AsyncKernelManager):
-        """The ``python3`` kernel of the running interpreter, whatever kernelspecs are installed."""
+        """The ``python3`` kernel of the running interpreter, whatever kernelspecs are installed.
+
+        It talks over local IPC sockets in a private temporary folder rather than TCP.
+        """
+
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(socket_dir / "k"))
+            super().__init__(**kwargs)
 
         @property
         def kernel_spec(self):
@@ -232,6 +240,9 @@ def _input_error_names() -> set:
 
 
 def _run_one(path: Path, params: dict, html_path: Path, *, timeout, progress, cwd: Path):
+    import shutil
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -239,10 +250,11 @@ def _run_one(path: Path, params: dict, html_path: Path, *, timeout, progress, cw
 
     nb = inject_parameters(nbformat.read(str(path), as_version=4), params)
     n_code = sum(c.cell_type == "code" for c in nb.cells)
+    sockets = Path(tempfile.mkdtemp(prefix="onex-kernel-"))
     bar = tqdm(total=n_code, desc=f"{path.stem:<20}", unit="cell", disable=not progress,
                file=sys.stderr, leave=True, dynamic_ncols=True)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            kernel_manager_class=_kernel_manager_class(),
+                            kernel_manager_class=_kernel_manager_class(sockets),
                             resources={"metadata": {"path": str(cwd)}},
                             on_cell_executed=lambda **_: bar.update(1))
     t0 = time.perf_counter()
@@ -256,6 +268,7 @@ def _run_one(path: Path, params: dict, html_path: Path, *, timeout, progress, cw
         raise NotebookError(where) from None
     finally:
         bar.close()
+        shutil.rmtree(sockets, ignore_errors=True)
     seconds = time.perf_counter() - t0
     _write_html(_scrub(nb), html_path)
     return nb, seconds
