@@ -312,9 +312,10 @@ class CrosstabResult:
     n: int
     correction: bool
 
-    def to_frame(self) -> pd.Series:
-        return pd.Series({"chi2": self.chi2, "dof": self.dof, "p": self.p,
-                          "cramers_v": self.cramers_v, "n": self.n}, name="crosstab")
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``chi2, dof, p, cramers_v, n``."""
+        return pd.DataFrame([{"chi2": self.chi2, "dof": self.dof, "p": self.p,
+                              "cramers_v": self.cramers_v, "n": self.n}])
 
     def _repr_html_(self) -> str:
         return (self.observed.to_html() + f"<p>χ²({self.dof}) = {self.chi2:.3f}, p = {self.p:.3g}, "

@@ -126,3 +126,13 @@ def test_compare_groups_rows_equal_anova(mtcars):
     assert out.loc["mpg", "welch_p"] == pytest.approx(ref["welch"]["p"], rel=1e-7)
     assert out.loc["hp", "eta2"] == pytest.approx(anova(mtcars, "hp", "cyl").eta2, rel=1e-12)
     assert out.loc["mpg", 4] == pytest.approx(mtcars.query("cyl == 4")["mpg"].mean())
+
+
+def test_results_show_as_frames(mtcars):
+    c = crosstab(mtcars, "am", "vs")
+    assert list(c.to_frame().columns) == ["chi2", "dof", "p", "cramers_v", "n"]
+    assert "Cramér" in c._repr_html_()
+    t = ttest(mtcars, "mpg", "am")
+    pd.testing.assert_frame_equal(t.to_frame(), t.table)
+    a = anova(mtcars, "mpg", "cyl")
+    assert "Welch" in a._repr_html_() and a.to_frame().index.tolist() == ["between", "within", "total"]
