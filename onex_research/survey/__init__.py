@@ -1,3 +1,17 @@
-"""Placeholder: being written."""
+"""Survey ingest, cleaning, scoring and export.
 
-__all__ = []
+``read_export(path, instrument)`` -> one row per raw submission;
+``clean(raw, instrument)`` -> :class:`CleanResult` (``.data``, ``.exclusions``,
+``.changes``, ``.flow``); ``score(data, instrument)`` -> construct scores;
+``to_csv``/``to_sav`` write the clean data.
+"""
+
+from ..instrument import load_instrument
+from .clean import RULE_LABELS, RULES, CleanResult, clean
+from .privacy import DEFAULT_SALT, hash_ip, scrub_pii
+from .read import META_COLUMNS, multi_columns, other_column, read_export
+from .rules import longest_run
+
+__all__ = ["load_instrument", "read_export", "clean", "CleanResult", "RULES", "RULE_LABELS",
+           "META_COLUMNS", "multi_columns", "other_column", "DEFAULT_SALT", "hash_ip", "scrub_pii",
+           "longest_run"]

@@ -1,0 +1,165 @@
+"""Open an export file read-only and hand back its header and cells as strings.
+
+CSV encodings are detected: strict UTF-8 (with or without BOM) first, then GB18030
+(a superset of GBK and GB2312), then charset-normalizer's best guess. The file is
+read once in binary mode and never written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import (EmptyExportError, HeaderOnlyExportError, SurveyExportError,
+                      TruncatedExportError)
+
+__all__ = ["load_table", "decode_bytes"]
+
+
+def decode_bytes(data: bytes, path) -> tuple[str, str]:
+    """Decode ``data``; returns (text, encoding name)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return text, ("utf-8" if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf")
+                      else enc)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise SurveyExportError(f"{path}: cannot tell the text encoding (tried UTF-8, GB18030 "
+                                "and charset-normalizer); save the export as UTF-8 CSV or .xlsx")
+    return str(best), best.encoding
+
+
+def _check_shape(frame: pd.DataFrame, path) -> None:
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise EmptyExportError(f"{path}: the export is empty (no header row, no submissions)")
+    if frame.shape[0] == 1:
+        raise HeaderOnlyExportError(
+            f"{path}: the export has a header row ({frame.shape[1]} columns) but no submissions; "
+            "hint: export again after responses have come in, or check the date filter")
+
+
+def _read_csv(path: Path, data: bytes):
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise EmptyExportError(f"{path}: the file is empty ({len(data)} bytes)")
+    text, encoding = decode_bytes(data, path)
+    first = text.split("\n", 1)[0]
+    sep = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                            sep=sep, skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        if "EOF inside string" in msg:
+            raise TruncatedExportError(
+                f"{path}: the file ends inside a quoted cell ({msg.split('C error: ')[-1]}); "
+                "the export looks truncated - download it again") from None
+        raise SurveyExportError(f"{path}: rows do not line up with the header "
+                                f"({msg.split('C error: ')[-1]})") from None
+    except pd.errors.EmptyDataError:
+        raise EmptyExportError(f"{path}: the file holds no rows") from None
+    _check_shape(frame, path)
+    # a cut-off file: the last row has fewer fields than the header
+    tail = text.rstrip("\r\n\x00").rsplit("\n", 1)[-1]
+    n_last = len(next(csv.reader([tail], delimiter=sep), []))
+    if n_last < frame.shape[1]:
+        row = frame.shape[0] - 1
+        raise TruncatedExportError(
+            f"{path}: the last row (file row {row + 1}, submission {row}) has {n_last} of "
+            f"{frame.shape[1]} fields; it stops at column {frame.iat[0, max(n_last - 1, 0)]!r}. "
+            "The export looks truncated - download it again")
+    return frame, encoding
+
+
+def _read_xlsx(path: Path, data: bytes):
+    if not data:
+        raise EmptyExportError(f"{path}: the file is empty (0 bytes)")
+    try:
+        frame = pd.read_excel(io.BytesIO(data), header=None, dtype=str, engine="openpyxl",
+                              keep_default_na=False, na_values=[""])
+    except (zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise TruncatedExportError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}); the file looks "
+            "truncated or damaged - download it again, or save it from Excel") from None
+    except ValueError as exc:
+        raise SurveyExportError(f"{path}: cannot read the workbook ({exc})") from None
+    frame = frame.dropna(how="all").dropna(axis=1, how="all")
+    _check_shape(frame, path)
+    return frame.fillna("").astype(str), "xlsx"
+
+
+def _read_sav(path: Path):
+    import pyreadstat
+
+    try:
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
+        if path.stat().st_size == 0:
+            raise EmptyExportError(f"{path}: the file is empty (0 bytes)") from None
+        raise TruncatedExportError(f"{path}: not a readable SPSS .sav file ({exc})") from None
+    if df.shape[1] == 0:
+        raise EmptyExportError(f"{path}: the .sav file has no variables")
+    if df.shape[0] == 0:
+        raise HeaderOnlyExportError(f"{path}: the .sav file has {df.shape[1]} variables but no cases")
+    cols = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_numeric_dtype(s):
+            v = s.to_numpy(dtype=float, na_value=np.nan)
+            whole = np.isfinite(v) & (v == np.round(v))
+            txt = pd.Series(v, index=s.index).astype(str)
+            txt[whole] = pd.Series(v[whole]).astype(np.int64).astype(str).to_numpy()
+            cols[c] = txt.where(np.isfinite(v), "")
+        else:
+            cols[c] = s.astype(str).where(s.notna(), "")
+    body = pd.DataFrame(cols)
+    header = pd.DataFrame([list(df.columns)], columns=df.columns)
+    frame = pd.concat([header, body], ignore_index=True)
+    frame.columns = range(frame.shape[1])
+    return frame, "sav"
+
+
+def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
+    """Read an export as strings: (headers, cells, info).
+
+    Returns
+    -------
+    headers : list of str
+        The header row as written.
+    cells : pandas.DataFrame
+        One row per submission, columns ``0..m-1``, every cell a ``str`` (``""`` empty).
+    info : dict
+        ``file_format`` (csv, xlsx, sav) and ``encoding``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such export file")
+    suffix = path.suffix.lower()
+    if suffix == ".sav":
+        frame, enc = _read_sav(path)
+        fmt = "sav"
+    else:
+        with open(path, "rb") as fh:        # read-only; the raw export is never changed
+            data = fh.read()
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            frame, enc = _read_xlsx(path, data)
+            fmt = "xlsx"
+        elif suffix in (".csv", ".txt", ".tsv"):
+            frame, enc = _read_csv(path, data)
+            fmt = "csv"
+        else:
+            raise SurveyExportError(f"{path}: unsupported file type {suffix!r}; "
+                                    "expected .xlsx, .csv or .sav")
+    headers = [str(h) for h in frame.iloc[0].tolist()]
+    cells = frame.iloc[1:].reset_index(drop=True)
+    cells.columns = range(cells.shape[1])
+    return headers, cells, {"file_format": fmt, "encoding": enc}

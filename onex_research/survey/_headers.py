@@ -1,0 +1,189 @@
+"""Map export column headers to item codes and metadata fields.
+
+Headers are compared after NFKC normalisation (full-width letters, digits, colons and
+brackets become half-width) with every whitespace character removed, so ``１２（子题）``,
+``12 ( 子题 )`` and ``12(子题)`` are the same header. Recognised styles:
+
+============================  ==================================================
+Wenjuanxin (问卷星)            ``N、题目``, ``N：题目``, ``N.题目``, ``N(子题)``,
+                              ``第N题(子题)``, ``第N题、题目``; a multi-select item
+                              spread over 0/1 columns as ``N(选项)``
+Tencent Questionnaire (腾讯问卷) ``Q1:题目``, ``Q7:矩阵标题-子题``, ``Q6:题目-选项``
+plain                         item codes (``rec1``), ``<multi>__<code>``,
+                              ``<item>__other``
+============================  ==================================================
+
+The Tencent assumption: a matrix row or a spread multi-select option is named by the
+*end* of the header text (whatever joins title and row: ``-``, ``_``, ``:``), so the
+row text or option label must be a suffix of the header after normalisation.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["norm", "META_ALIASES", "IGNORED_COLUMNS", "Target", "map_header", "closest"]
+
+_WS = re.compile(r"\s+")
+
+
+def norm(s) -> str:
+    """NFKC-normalise ``s`` and remove all whitespace (the key for matching)."""
+    return _WS.sub("", unicodedata.normalize("NFKC", str(s)))
+
+
+# normalised header -> metadata field (lower-cased for Latin names)
+META_ALIASES = {
+    "序号": "respondent_id", "编号": "respondent_id", "答卷编号": "respondent_id",
+    "答题序号": "respondent_id", "respondent_id": "respondent_id", "id": "respondent_id",
+    "提交答卷时间": "submitted_at", "结束答题时间": "submitted_at", "提交时间": "submitted_at",
+    "submitted_at": "submitted_at",
+    "开始答题时间": "started_at", "开始时间": "started_at", "started_at": "started_at",
+    "所用时间": "duration_s", "答题时长": "duration_s", "答题用时": "duration_s",
+    "duration_s": "duration_s",
+    "来源": "source", "来源渠道": "source", "source": "source",
+    "来源详情": "source_detail", "source_detail": "source_detail",
+    "来自ip": "ip", "ip": "ip", "ip地址": "ip", "填写者ip": "ip",
+    "ip_hash": "ip_hash",
+    "ip属地": "ip_region", "地理位置": "ip_region", "所在地区": "ip_region", "ip_region": "ip_region",
+    "省份": "ip_region", "城市": "ip_region", "地理位置国家和地区": "ip_region", "省": "ip_region",
+    "市": "ip_region",
+}
+
+# Columns real exports carry that hold no answer, or hold personal data: dropped on read.
+IGNORED_COLUMNS = frozenset(norm(x).lower() for x in (
+    "昵称", "微信昵称", "用户名", "用户标识", "openid", "姓名", "手机", "手机号", "手机号码",
+    "总分", "自定义字段", "用户类型", "答题状态", "答卷状态", "填写设备", "浏览器", "操作系统",
+    "甄别结果", "微信openid", "unionid", "公司", "邮箱",
+))
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a column holds: ``kind`` in meta, item, option, other, ignore."""
+
+    kind: str
+    name: str            # metadata field or item code
+    option: int = 0      # 1-based option code for kind == "option"
+
+
+_WJX_SUB = re.compile(r"^(?:第)?(\d+)(?:题)?\((.+)\)$")
+_WJX_TITLE = re.compile(r"^(?:第)?(\d+)(?:题)?[、.:,，．:](.*)$")
+_TENCENT = re.compile(r"^[Qq](\d+)[、.:_-]?(.*)$")
+_PLAIN_SUB = re.compile(r"^(.+?)__(.+)$")
+
+
+_CACHE: dict = {}
+
+
+def _lookup_tables(instrument):
+    """Per question number: [(item code, normalised sub)], plus per-item labels."""
+    hit = _CACHE.get(id(instrument))
+    if hit is not None and hit[0] is instrument:
+        return hit[1]
+    it = instrument.items
+    by_q = {}
+    for code, q, sub, text in zip(it.index, it["question"], it["sub"], it["text_zh"]):
+        by_q.setdefault(int(q), []).append((code, norm(sub) if isinstance(sub, str) and sub else None,
+                                           norm(text)))
+    labels = {code: [norm(x) for x in instrument.labels(code)] for code in it.index}
+    expected = {norm(instrument.header(c)): instrument.header(c) for c in it.index}
+    out = (by_q, labels, expected)
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    _CACHE[id(instrument)] = (instrument, out)
+    return out
+
+
+def closest(header: str, instrument, extra=()) -> str:
+    """The expected header nearest to ``header`` (difflib), for error hints."""
+    _, _, expected = _lookup_tables(instrument)
+    pool = list(expected) + [norm(x) for x in extra] + list(instrument.items.index)
+    hit = difflib.get_close_matches(norm(header), pool, n=1, cutoff=0.0)
+    if not hit:
+        return ""
+    return expected.get(hit[0], hit[0])
+
+
+def _by_suffix(text: str, candidates):
+    """The candidate (code, key) whose key is ``text`` or its longest suffix."""
+    best = None
+    for code, key in candidates:
+        if key and (text == key or text.endswith(key)):
+            if best is None or len(key) > len(best[1]):
+                best = (code, key)
+    return best[0] if best else None
+
+
+def _resolve(instrument, q: int, sub: str | None, title: str | None) -> Target | None:
+    by_q, labels, _ = _lookup_tables(instrument)
+    entries = by_q.get(q)
+    if not entries:
+        return None
+    it = instrument.items
+    matrix = [(code, s) for code, s, _ in entries if s]
+    if sub is not None:
+        hit = _by_suffix(sub, matrix) if matrix else None
+        if hit and sub == dict(matrix)[hit]:
+            return Target("item", hit)
+        for code, _, _ in entries:
+            if it.at[code, "type"] == "multi":
+                opts = [(i + 1, lab) for i, lab in enumerate(labels[code])]
+                k = _by_suffix(sub, opts)
+                if k and sub == labels[code][k - 1]:
+                    return Target("option", code, k)
+        return Target("item", hit) if hit else None
+    title = title or ""
+    if matrix:
+        hit = _by_suffix(title, matrix)
+        return Target("item", hit) if hit else None
+    code, _, text = entries[0]
+    if it.at[code, "type"] == "multi" and title != text:
+        opts = [(i + 1, lab) for i, lab in enumerate(labels[code])]
+        k = _by_suffix(title, opts)
+        if k:
+            return Target("option", code, k)
+    if not title or title in text or text in title:
+        return Target("item", code)
+    if difflib.SequenceMatcher(None, title, text).ratio() >= 0.6:
+        return Target("item", code)
+    return None
+
+
+def map_header(header, instrument) -> tuple[Target | None, bool]:
+    """Map one header; returns (target or None, looks_like_a_question).
+
+    ``looks_like_a_question`` tells unknown question headers (which count towards the
+    wrong-questionnaire check) from unknown other columns.
+    """
+    h = norm(header)
+    low = h.lower()
+    if low in META_ALIASES:
+        return Target("meta", META_ALIASES[low]), False
+    if low in IGNORED_COLUMNS:
+        return Target("ignore", h), False
+    it = instrument.items
+    if h in it.index:
+        return Target("item", h), True
+    m = _PLAIN_SUB.match(h)
+    if m and m.group(1) in it.index:
+        code, rest = m.groups()
+        if rest == "other":
+            return Target("other", code), True
+        if it.at[code, "type"] == "multi":
+            _, labels, _ = _lookup_tables(instrument)
+            if rest.isdigit() and 1 <= int(rest) <= len(labels[code]):
+                return Target("option", code, int(rest)), True
+            if rest in labels[code]:
+                return Target("option", code, labels[code].index(rest) + 1), True
+        return None, True
+    for pattern, has_sub in ((_WJX_SUB, True), (_WJX_TITLE, False), (_TENCENT, False)):
+        m = pattern.match(h)
+        if m:
+            q, rest = int(m.group(1)), m.group(2)
+            target = _resolve(instrument, q, rest if has_sub else None, None if has_sub else rest)
+            return target, True
+    return None, False

@@ -1,0 +1,85 @@
+"""Keep personal data out of everything the reader returns.
+
+* ``来自IP`` is replaced by a salted SHA-256 hash (``ip_hash``, for duplicate
+  detection) and the region Wenjuanxin prints after it (``ip_region``); the address
+  itself is never returned.
+* Free text (open answers, ``〖…〗`` other-text) is scrubbed: e-mail addresses, ID-card
+  numbers, mobile and landline phone numbers, QQ and WeChat ids, and names introduced
+  by 我是/我叫/联系人/姓名 become placeholders (``[EMAIL]``, ``[ID]``, ``[PHONE]``,
+  ``[QQ]``, ``[WECHAT]``, ``[NAME]``); any other run of 5 or more digits becomes
+  ``[NUMBER]``. The patterns are deliberately greedy: a lost digit string costs less
+  than a leaked phone number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pandas as pd
+
+__all__ = ["DEFAULT_SALT", "hash_ip", "split_ip", "scrub_pii", "PII_PATTERNS"]
+
+DEFAULT_SALT = "onex_research/ip-salt/v1"
+"""Fixed default salt, so the same export gives the same ``ip_hash`` on every run.
+Pass your own ``salt`` to :func:`read_export` when hashes must not be linkable across
+projects."""
+
+_CN = r"[\u4e00-\u9fff]"
+PII_PATTERNS = (
+    ("[EMAIL]", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
+    ("[ID]", re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9])")),
+    ("[PHONE]", re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")),
+    ("[PHONE]", re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")),
+    ("\\1[QQ]", re.compile(r"((?:QQ|qq|Qq|扣扣)(?:号|号码)?\s*[:：]?\s*)\d{5,12}")),
+    ("\\1[WECHAT]", re.compile(r"((?:微信|weixin|WeChat|wechat|vx|VX|wx|WX|V信)(?:号)?\s*[:：]?\s*)"
+                               r"[A-Za-z][-_A-Za-z0-9]{4,19}")),
+    ("\\1[NAME]", re.compile(r"((?:我是|我叫|联系人|姓名|名字)\s*[:：]?\s*)"
+                             r"(?!学生|老师|教师|企业|学校|一名|一个|管理|员工|家长|本校|职工|校长)" + _CN + r"{2,3}(?=$|[^\u4e00-\u9fff]|[，,。；;、])")),
+    ("[NUMBER]", re.compile(r"\d{5,}")),
+)
+
+
+def scrub_pii(text: pd.Series) -> pd.Series:
+    """Replace personal data in free text by placeholders (vectorised).
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        Free-text answers; missing values stay missing.
+
+    Returns
+    -------
+    pandas.Series
+        Same index, ``string`` dtype, personal data replaced (see the module notes).
+
+    Examples
+    --------
+    >>> scrub_pii(pd.Series(["我是张伟，电话13812345678"])).iloc[0]
+    '我是[NAME]，电话[PHONE]'
+    """
+    out = text.astype("string")
+    for repl, pattern in PII_PATTERNS:
+        out = out.str.replace(pattern, repl, regex=True)
+    return out
+
+
+def split_ip(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split Wenjuanxin's ``117.136.12.34(江西-南昌)`` into address and region."""
+    s = raw.astype("string").str.strip()
+    parts = s.str.extract(r"^\s*([^()（）\s]*)\s*(?:[(（](.*)[)）])?\s*$")
+    ip = parts[0].where(parts[0].fillna("").str.len() > 0)
+    region = parts[1].where(parts[1].fillna("").str.len() > 0)
+    return ip.astype("string"), region.astype("string")
+
+
+def hash_ip(ip: pd.Series, *, salt: str = DEFAULT_SALT, length: int = 16) -> pd.Series:
+    """Salted SHA-256 of each address, first ``length`` hex digits; missing stays missing.
+
+    Each distinct address is hashed once, so the cost grows with the number of
+    distinct addresses, not of rows.
+    """
+    s = ip.astype("string")
+    uniq = s.dropna().unique()
+    table = {v: hashlib.sha256((salt + "|" + v).encode("utf-8")).hexdigest()[:length] for v in uniq}
+    return s.map(table).astype("string")
