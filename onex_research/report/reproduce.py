@@ -372,9 +372,9 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     out = Path(out if out is not None else REPORTS).expanduser().resolve()
     cache = Path(cache_dir).expanduser().resolve() if cache_dir is not None else out / ".cache"
     nb_dir = Path(notebook_dir).resolve() if notebook_dir is not None else NOTEBOOK_DIR
-    paths = list_notebooks(nb_dir, notebooks)
     if validate:
         _validate(survey, instrument)
+    paths = list_notebooks(nb_dir, notebooks)
     truth = survey.parent / "truth.json"
     params = {"survey_path": str(survey), "instrument_path": str(instrument),
               "truth_path": str(truth) if truth.exists() else None, "corpus_dir": str(corpus),
