@@ -201,3 +201,26 @@ def test_ols_cis_cover_the_simulators_population_coefficients(instrument):
             if not ok:
                 misses.append((outcome, p))
     assert covered >= 16, f"only {covered}/20 covered; missed {misses}"
+
+
+def test_results_display_and_are_frozen(mtcars):
+    o = ols(mtcars, "mpg ~ wt", robust="HC3")
+    assert "HC3" in o._repr_html_() and o.summary_frame()["n"] == 32
+    pd.testing.assert_frame_equal(o.to_frame(), o.table)
+    h = hierarchical(mtcars, "mpg", [["wt"], ["hp"]])
+    assert "Model summary" in h._repr_html_()
+    m = mediation(mtcars, "hp", "wt", "mpg", n_boot=200, seed=1)
+    assert "indirect" in m._repr_html_() and m.to_frame().index.tolist()[-2:] == ["indirect", "sobel"]
+    mo = moderation(mtcars, "hp", "wt", "mpg")
+    assert "Simple slopes" in mo._repr_html_()
+    for res in (o, h, m, mo):
+        with pytest.raises(AttributeError):
+            res.n = 0
+
+
+def test_mediation_survives_singular_resamples(mtcars):
+    # a covariate that is 1 in a single row: some resamples leave it constant (all 0)
+    df = mtcars.assign(rare=(mtcars.index == 0).astype(float))
+    with pytest.warns(UserWarning, match="singular"):
+        res = mediation(df, "hp", "wt", "mpg", covariates=["rare"], n_boot=400, seed=5)
+    assert np.isfinite(res.ci_low) and np.isfinite(res.ci_high) and np.isnan(res.boot).sum() > 50

@@ -63,7 +63,16 @@ def _boot_coef(X: np.ndarray, y: np.ndarray, counts: np.ndarray, j: int) -> np.n
     xx = (X[:, :, None] * X[:, None, :]).reshape(len(X), k * k)
     XtX = (counts @ xx).reshape(-1, k, k)
     Xty = counts @ (X * y[:, None])
-    return np.linalg.solve(XtX, Xty[:, :, None])[:, j, 0]
+    try:
+        return np.linalg.solve(XtX, Xty[:, :, None])[:, j, 0]
+    except np.linalg.LinAlgError:          # a resample with a constant column: NaN for it
+        out = np.full(len(XtX), np.nan)
+        for r in range(len(XtX)):
+            try:
+                out[r] = np.linalg.solve(XtX[r], Xty[r])[j]
+            except np.linalg.LinAlgError:
+                pass
+        return out
 
 
 def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | None = None,
@@ -139,14 +148,18 @@ def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | 
         counts = counts.reshape(B, n).astype(float)
         with np.errstate(all="ignore"):
             boot[start:start + B] = _boot_coef(Xa, vm, counts, 1) * _boot_coef(Xb, vy, counts, 2)
+    bad = ~np.isfinite(boot)
+    if bad.any():
+        warnings.warn(f"mediation: {int(bad.sum())} of {n_boot} bootstrap resamples had a singular "
+                      f"design (e.g. a constant covariate) and were left out", UserWarning, stacklevel=2)
     alpha = 1 - level
-    lo, hi = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
+    lo, hi = np.quantile(boot[~bad], [alpha / 2, 1 - alpha / 2])
     se_a, se_b = fa.table.loc[tx, "se"], fb.table.loc[tm, "se"]
     sob_se = np.sqrt(b ** 2 * se_a ** 2 + a ** 2 * se_b ** 2)
     z, zc = ab / sob_se, stats.norm.ppf(1 - alpha / 2)
     paths = pd.DataFrame.from_dict({
         "a": _row(fa, tx), "b": _row(fb, tm), "c": _row(fc, tx), "c_prime": _row(fb, tx),
-        "indirect": {"b": ab, "se": np.std(boot, ddof=1), "t": np.nan, "p": np.nan, "ci_low": lo, "ci_high": hi},
+        "indirect": {"b": ab, "se": np.std(boot[~bad], ddof=1), "t": np.nan, "p": np.nan, "ci_low": lo, "ci_high": hi},
         "sobel": {"b": ab, "se": sob_se, "t": z, "p": 2 * stats.norm.sf(abs(z)),
                   "ci_low": ab - zc * sob_se, "ci_high": ab + zc * sob_se},
     }, orient="index")[_COLS]
