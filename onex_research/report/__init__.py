@@ -11,6 +11,7 @@ from .tables import (  # noqa: F401
 )
 from .fonts import FontChoice, FontNotFoundError, cjk_font_path, find_cjk_font, set_theme, use_cjk_font  # noqa: F401
 from .figures import save_figure, theme  # noqa: F401
+from .joint import JointDisplay, ThemeDisplay, joint_display  # noqa: F401
 
 # -- the output registry (Report) and the reproduce pipeline -----------------
 from .registry import Report, RegistryEntry, read_registry  # noqa: E402,F401

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from .fonts import FontChoice, set_theme
+import numpy as np
 
-__all__ = ["theme", "save_figure", "HASH_SALT", "FIGURE_FORMATS", "style_rc"]
+from .fonts import FontChoice, set_theme, use_cjk_font
+
+__all__ = ["theme", "save_figure", "plot_joint_theme", "HASH_SALT", "FIGURE_FORMATS", "style_rc"]
 
 #: Salt for the ids matplotlib writes into SVG files.
 HASH_SALT = "onex_research"
@@ -95,3 +97,56 @@ def save_figure(fig, stem, *, dpi: int = 300, formats=("png", "svg")) -> list[Pa
             fig.savefig(path, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches="tight")
             paths.append(path)
     return paths
+
+
+def plot_joint_theme(display, *, lang: str = "zh", scale=(1, 5), figsize=None):
+    """Survey means with CI (left) next to interview prevalence bars (right), by role.
+
+    Parameters
+    ----------
+    display : onex_research.report.joint.ThemeDisplay
+        Its ``table`` (indexed by role: ``mean, ci_low, ci_high, prevalence,
+        prevalence_ci_low, prevalence_ci_high, n_coded, n_interviews``) and labels.
+    lang : {"zh", "en"}, default "zh"
+        Language of titles and axis labels (role names stay as in the data).
+    scale : tuple, default (1, 5)
+        x range of the survey panel (the Likert scale).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    use_cjk_font()
+    t = display.table
+    roles = list(t.index)
+    y = np.arange(len(roles))
+    c1, c2 = sns.color_palette("colorblind", 2)
+    fig, (a1, a2) = plt.subplots(1, 2, sharey=True, figsize=figsize or (8, 1.0 + 0.55 * len(roles)),
+                                 layout="constrained")
+    err = np.vstack([t["mean"] - t["ci_low"], t["ci_high"] - t["mean"]])
+    a1.errorbar(t["mean"], y, xerr=np.clip(np.nan_to_num(err), 0, None), fmt="o", color=c1, capsize=3)
+    a1.set_xlim(*scale)
+    a1.set_xticks(np.arange(scale[0], scale[1] + 1))
+    prev = 100 * t["prevalence"].fillna(0)
+    perr = 100 * np.vstack([t["prevalence"] - t["prevalence_ci_low"], t["prevalence_ci_high"] - t["prevalence"]])
+    perr = np.clip(np.nan_to_num(perr), 0, None)
+    a2.barh(y, prev, color=c2, xerr=perr, capsize=3, error_kw={"elinewidth": 0.8})
+    for yi, k, n in zip(y, t["n_coded"], t["n_interviews"]):
+        a2.text(101, yi, f"{k}/{n}", va="center", fontsize="small")
+    a2.set_xlim(0, 115)
+    a1.set_yticks(y, labels=roles)
+    a1.invert_yaxis()
+    if lang == "zh":
+        a1.set_xlabel("问卷均值（95% CI）")
+        a2.set_xlabel("访谈提及率（%，95% CI）")
+        fig.suptitle(f"{display.label_zh}：问卷与访谈")
+    else:
+        a1.set_xlabel("Survey mean (95% CI)")
+        a2.set_xlabel("Interviews mentioning it (%, 95% CI)")
+        fig.suptitle(f"{display.label_en.capitalize()}: survey and interviews")
+    for ax in (a1, a2):
+        ax.grid(axis="x", alpha=0.3)
+    return fig

@@ -1,0 +1,454 @@
+"""Mixed-methods joint display: survey constructs and interview codes side by side.
+
+For each theme (recognition, execution, resources, quality, teachers, enterprise)
+:func:`joint_display` puts together, by respondent role,
+
+(a) the survey construct's mean with a 95% t confidence interval,
+(b) the interview code's prevalence: the % of that role's interviews with at least
+    one hit of the code (with a Wilson 95% interval),
+(c) one or two exemplar quotes from the coding output (already redacted), and
+(d) a short rule-based note, in Chinese and English, on where the strands agree or
+    diverge (role rankings, Spearman's rho across roles, standardised differences).
+
+Prevalence measures how salient a theme is in a role's interviews, not whether the
+role judges it well or badly; the notes say so when the strands run opposite ways.
+Inputs are tidy frames, so any coding tool's output can be used.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import OnexError
+from .figures import plot_joint_theme as plot_theme
+
+__all__ = [
+    "THEMES", "CONSTRUCT_MAP", "CODE_MAP", "THEME_LABELS", "ROLES", "ROLE_LABELS_EN",
+    "ROLE_ALIASES", "JointDisplay", "ThemeDisplay", "joint_display", "plot_theme",
+]
+
+THEMES = ("recognition", "execution", "resources", "quality", "teachers", "enterprise")
+#: Theme -> survey construct (column of ``survey_scores``).
+CONSTRUCT_MAP = {"recognition": "recognition", "execution": "execution", "resources": "resources",
+                 "quality": "quality", "teachers": "teachers", "enterprise": "cooperation"}
+#: Theme -> interview code (``coded["code"]``), the codes of ``corpus/coding_frame.yaml``.
+CODE_MAP = {t: t for t in THEMES}
+THEME_LABELS = {
+    "recognition": ("社会认可", "recognition"), "execution": ("试点执行", "execution"),
+    "resources": ("资源保障", "resources"), "quality": ("证书质量", "certificate quality"),
+    "teachers": ("师资队伍", "teachers"), "enterprise": ("企业参与", "enterprise cooperation"),
+}
+ROLES = ("学生", "教师", "管理人员", "企业人员")
+ROLE_LABELS_EN = {"学生": "students", "教师": "teachers", "管理人员": "administrators",
+                  "企业人员": "enterprise staff"}
+#: Other spellings of the roles, mapped onto the survey's labels.
+ROLE_ALIASES = {
+    "student": "学生", "students": "学生", "teacher": "教师", "teachers": "教师", "专任教师": "教师",
+    "administrator": "管理人员", "administrators": "管理人员", "admin": "管理人员",
+    "管理者": "管理人员", "行政人员": "管理人员", "学校管理人员": "管理人员",
+    "enterprise": "企业人员", "mentor": "企业人员", "企业导师": "企业人员", "企业代表": "企业人员",
+    "企业": "企业人员", "enterprise staff": "企业人员",
+}
+
+
+class JointDisplayError(OnexError):
+    """Inputs of the joint display that do not fit together."""
+
+
+# ------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ThemeDisplay:
+    """One theme of the joint display.
+
+    Attributes
+    ----------
+    theme, construct, code, label_zh, label_en : str
+    table : pandas.DataFrame
+        Indexed by ``role``: ``n, mean, sd, ci_low, ci_high`` (survey) and
+        ``n_interviews, n_coded, prevalence, prevalence_ci_low, prevalence_ci_high``
+        (interviews; prevalence as a proportion).
+    quotes : pandas.DataFrame
+        ``interview_id, role, text``.
+    note_zh, note_en : str
+    rho : float
+        Spearman's rho between role means and prevalences (NaN if < 3 roles).
+    """
+
+    theme: str
+    construct: str
+    code: str
+    label_zh: str
+    label_en: str
+    table: pd.DataFrame
+    quotes: pd.DataFrame
+    note_zh: str
+    note_en: str
+    rho: float
+
+    @property
+    def caption_zh(self) -> str:
+        return f"{self.label_zh}：问卷均值与访谈提及率（按角色）"
+
+    @property
+    def caption_en(self) -> str:
+        return f"{self.label_en.capitalize()}: survey means and interview prevalence by role"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Publication table: one row per role, prevalence in %, CI as text columns kept numeric."""
+        t = self.table
+        out = pd.DataFrame({
+            "n": t["n"], "mean": t["mean"], "sd": t["sd"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
+            "n_interviews": t["n_interviews"], "n_coded": t["n_coded"],
+            "prevalence_pct": (100 * t["prevalence"]).round(1),
+        }, index=t.index)
+        out.index.name = "role"
+        return out
+
+    @property
+    def notes(self) -> list[str]:
+        """Table notes: the strand comparison and the quotes (for ``to_docx(notes=...)``)."""
+        lines = [self.note_zh]
+        for q in self.quotes.itertuples(index=False):
+            lines.append(f"“{q.text}”（{q.role}，{q.interview_id}）")
+        return lines
+
+    def _repr_html_(self) -> str:
+        quotes = "".join(f"<li>“{q.text}” ({q.role}, {q.interview_id})</li>"
+                         for q in self.quotes.itertuples(index=False))
+        return (f"<h4>{self.label_zh} / {self.label_en}</h4>{self.to_frame().to_html()}"
+                f"<ul>{quotes}</ul><p>{self.note_zh}<br>{self.note_en}</p>")
+
+
+@dataclass(frozen=True)
+class JointDisplay:
+    """The joint display for several themes.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Tidy, one row per theme x role: ``theme, role, construct, code, n, mean, sd,
+        se, ci_low, ci_high, n_interviews, n_coded, prevalence, prevalence_ci_low,
+        prevalence_ci_high, z_survey, z_interview``. ``z_*`` are standardised
+        differences of a role from the average role (survey: in pooled within-role
+        SDs; interviews: in SDs of a proportion at the average prevalence).
+    quotes : pandas.DataFrame
+        ``theme, code, interview_id, role, text``.
+    notes : pandas.DataFrame
+        Indexed by theme: ``note_zh, note_en, rho``.
+    excluded : dict
+        Rows left out, with the reason (e.g. survey rows without a role).
+    """
+
+    table: pd.DataFrame
+    quotes: pd.DataFrame
+    notes: pd.DataFrame
+    themes: tuple
+    construct_map: dict
+    code_map: dict
+    excluded: dict = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def for_theme(self, theme: str) -> ThemeDisplay:
+        """The table, quotes and notes of one theme."""
+        if theme not in self.themes:
+            raise KeyError(f"unknown theme {theme!r}; themes: {', '.join(self.themes)}")
+        t = self.table[self.table["theme"] == theme].set_index("role")
+        zh, en = THEME_LABELS.get(theme, (theme, theme))
+        return ThemeDisplay(
+            theme=theme, construct=self.construct_map[theme], code=self.code_map[theme],
+            label_zh=zh, label_en=en,
+            table=t.drop(columns=["theme", "construct", "code"]),
+            quotes=self.quotes.loc[self.quotes["theme"] == theme, ["interview_id", "role", "text"]]
+            .reset_index(drop=True),
+            note_zh=self.notes.loc[theme, "note_zh"], note_en=self.notes.loc[theme, "note_en"],
+            rho=float(self.notes.loc[theme, "rho"]),
+        )
+
+    def plot(self, theme: str, **kwargs):
+        """Figure of one theme; see :func:`plot_theme`."""
+        return plot_theme(self.for_theme(theme), **kwargs)
+
+    def _repr_html_(self) -> str:
+        return "".join(self.for_theme(t)._repr_html_() for t in self.themes)
+
+
+# ---------------------------------------------------------------- validation
+def _require(df, name, columns):
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise JointDisplayError(
+            f"{name} lacks column(s) {missing}; it has: {', '.join(map(str, df.columns))}")
+
+
+def _roles(series, aliases):
+    return series.map(lambda r: r if pd.isna(r) else aliases.get(str(r).strip(), str(r).strip()))
+
+
+# ---------------------------------------------------------------- statistics
+def _survey_by_role(scores, construct, roles, confidence):
+    rows = []
+    for role in roles:
+        x = pd.to_numeric(scores.loc[scores["role"] == role, construct], errors="coerce").dropna()
+        n = len(x)
+        mean = float(x.mean()) if n else np.nan
+        sd = float(x.std(ddof=1)) if n > 1 else np.nan
+        se = sd / np.sqrt(n) if n > 1 else np.nan
+        half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se if n > 1 else np.nan
+        rows.append({"role": role, "n": n, "mean": mean, "sd": sd, "se": se,
+                     "ci_low": mean - half, "ci_high": mean + half})
+    return pd.DataFrame(rows)
+
+
+def _wilson(k, n, confidence):
+    if n == 0:
+        return np.nan, np.nan
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo, hi = max(0.0, centre - half), min(1.0, centre + half)
+    return (0.0 if k == 0 else lo), (1.0 if k == n else hi)
+
+
+def _interviews_by_role(hits, interviews, code, roles, confidence):
+    with_code = set(hits.loc[hits["code"] == code, "interview_id"])
+    rows = []
+    for role in roles:
+        ids = set(interviews.loc[interviews["role"] == role, "interview_id"])
+        n, k = len(ids), len(ids & with_code)
+        lo, hi = _wilson(k, n, confidence)
+        rows.append({"role": role, "n_interviews": n, "n_coded": k,
+                     "prevalence": k / n if n else np.nan,
+                     "prevalence_ci_low": lo, "prevalence_ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+def _standardise(t):
+    ok = t["n"] > 0
+    pooled = np.sqrt(np.nansum((t["n"] - 1) * t["sd"] ** 2) / max(1, (t.loc[ok, "n"] - 1).sum()))
+    z_s = (t["mean"] - t.loc[ok, "mean"].mean()) / pooled if pooled > 0 else t["mean"] * np.nan
+    has = t["n_interviews"] > 0
+    pbar = t.loc[has, "prevalence"].mean()
+    spread = np.sqrt(pbar * (1 - pbar)) if has.any() else np.nan
+    z_i = (t["prevalence"] - pbar) / spread if spread and spread > 0 else t["prevalence"] * 0.0
+    return z_s, z_i
+
+
+def _pick_quotes(hits, code, n_quotes, length):
+    lo, hi = length
+    q = hits.loc[(hits["code"] == code) & hits["text"].notna(), ["interview_id", "role", "text", "doc"]]
+    q = q.assign(text=q["text"].astype(str).str.strip()).drop_duplicates("text")
+    if q.empty:
+        return q.drop(columns="doc")
+    n = q["text"].str.len()
+    q = q.assign(_pen=np.where(n < lo, lo - n, np.where(n > hi, n - hi, 0)))
+    q = q.sort_values(["_pen", "interview_id", "doc", "text"], kind="stable")
+    chosen, seen_roles = [], set()
+    for pass_ in (0, 1):  # first one per role, then fill up
+        for idx, row in q.iterrows():
+            if len(chosen) >= n_quotes:
+                break
+            if idx in chosen or (pass_ == 0 and row["role"] in seen_roles):
+                continue
+            chosen.append(idx)
+            seen_roles.add(row["role"])
+    out = q.loc[chosen, ["interview_id", "role", "text"]]
+    cut = out["text"].str.len() > hi
+    out.loc[cut, "text"] = out.loc[cut, "text"].str.slice(0, hi) + "……"
+    return out
+
+
+# ------------------------------------------------------------------- notes
+def _unique_extreme(values: pd.Series, which: str):
+    v = values.dropna()
+    if len(v) < 2:
+        return None
+    target = v.max() if which == "max" else v.min()
+    hit = v.index[np.isclose(v, target)]
+    return hit[0] if len(hit) == 1 else None
+
+
+def _note(t, label_zh, label_en):
+    both = t[(t["n"] > 1) & (t["n_interviews"] > 0)].set_index("role")
+    if len(both) < 2:
+        return ("两类数据共同覆盖的角色不足两个，无法比较。",
+                "Fewer than two roles appear in both strands; no comparison is possible.", np.nan)
+    m, p = both["mean"], both["prevalence"]
+    en = ROLE_LABELS_EN
+    zh_parts, en_parts = [], []
+    s_hi, s_lo = _unique_extreme(m, "max"), _unique_extreme(m, "min")
+    i_hi, i_lo = _unique_extreme(p, "max"), _unique_extreme(p, "min")
+    agree = [(r, zh_w, en_w) for r, other, zh_w, en_w in
+             ((s_lo, i_lo, "最低位", "lowest"), (s_hi, i_hi, "最高位", "highest"))
+             if r is not None and r == other]
+    if agree:
+        zh_parts.append("两类数据都将" + "、".join(f"{r}排在{w}" for r, w, _ in agree).replace(
+            "排在", f"排在{label_zh}的", 1))
+        en_parts.append("both strands rank " + " and ".join(
+            f"{en.get(r, r)} {w}" for r, _, w in agree) + f" on {label_en}")
+    if s_hi is not None and s_hi == i_lo:
+        zh_parts.append(f"问卷中{s_hi}评分最高，而访谈中{s_hi}提及最少")
+        en_parts.append(f"the survey rates {label_en} highest among {en.get(s_hi, s_hi)}, "
+                        f"but interviews mention it least among them")
+    if s_lo is not None and s_lo == i_hi:
+        zh_parts.append(f"问卷中{s_lo}评分最低，而访谈中{s_lo}提及最多")
+        en_parts.append(f"the survey rates {label_en} lowest among {en.get(s_lo, s_lo)}, "
+                        f"yet they mention it most in interviews")
+    if not zh_parts and s_hi is not None and i_hi is not None:
+        zh_parts.append(f"问卷评分最高的是{s_hi}，访谈提及最多的是{i_hi}")
+        en_parts.append(f"the survey rates it highest among {en.get(s_hi, s_hi)}, "
+                        f"interviews mention it most among {en.get(i_hi, i_hi)}")
+    rho = np.nan
+    if len(both) >= 3 and m.nunique() > 1 and p.nunique() > 1:
+        rho = float(stats.spearmanr(m, p).statistic)
+    r = f"ρ = {rho:.2f}".replace("-", "−") if np.isfinite(rho) else ""
+    if np.isfinite(rho) and rho >= 0.6:
+        zh_parts.append(f"角色排序总体一致（{r}）")
+        en_parts.append(f"the role rankings broadly agree ({r})")
+    elif np.isfinite(rho) and rho <= -0.6:
+        zh_parts.append(f"角色排序方向相反（{r}），提及率反映话题显著性而非评价高低，"
+                        "评分低的角色可能更常把它当作问题提出")
+        en_parts.append(f"the rankings run opposite ways ({r}); prevalence measures salience, "
+                        "not judgement, so low-rating roles may raise it as a problem")
+    elif np.isfinite(rho):
+        zh_parts.append(f"角色排序仅部分一致（{r}）")
+        en_parts.append(f"the rankings agree only in part ({r})")
+    z = both["z_survey"]
+    if z.notna().any() and (z.max() - z.min()) < 0.2:
+        zh_parts.append("问卷中各角色差异很小（标准化差异 < 0.2）")
+        en_parts.append("survey differences between roles are small (< 0.2 SD)")
+    zh = "；".join(zh_parts) + "。" if zh_parts else "两类数据无明确的一致或分歧。"
+    en_text = "; ".join(en_parts)
+    en_text = (en_text[0].upper() + en_text[1:] + ".") if en_text else "No clear agreement or divergence."
+    return zh, en_text, rho
+
+
+# ------------------------------------------------------------------ builder
+def joint_display(
+    survey_scores: pd.DataFrame,
+    coded: pd.DataFrame,
+    interviews: pd.DataFrame,
+    *,
+    themes=THEMES,
+    construct_map: dict | None = None,
+    code_map: dict | None = None,
+    roles=None,
+    role_aliases: dict | None = None,
+    n_quotes: int = 2,
+    quote_length=(15, 120),
+    confidence: float = 0.95,
+) -> JointDisplay:
+    """Build the survey x interview joint display, theme by theme.
+
+    Parameters
+    ----------
+    survey_scores : DataFrame
+        One row per respondent: ``role`` and one score column per construct.
+    coded : DataFrame
+        One row per code hit: ``interview_id, code`` and optionally ``doc`` (order),
+        ``text`` (the redacted segment, for quotes) and ``role`` (ignored: roles come
+        from ``interviews``).
+    interviews : DataFrame
+        One row per interview: ``interview_id, role`` (the denominators).
+    themes : sequence of str, default :data:`THEMES`
+    construct_map : dict, optional
+        Theme -> survey column; default :data:`CONSTRUCT_MAP`
+        (``enterprise -> cooperation``, the others by the same name).
+    code_map : dict, optional
+        Theme -> interview code; default :data:`CODE_MAP` (same name).
+    roles : sequence of str, optional
+        Roles in display order; default :data:`ROLES` present in either strand, then
+        any other roles in sorted order.
+    role_aliases : dict, optional
+        Other role spellings -> survey role, applied to both strands; default
+        :data:`ROLE_ALIASES` (e.g. 企业导师 -> 企业人员).
+    n_quotes : int, default 2
+        Exemplar quotes per theme; different roles first, segments of
+        ``quote_length`` characters preferred, ties broken by interview id.
+    confidence : float, default 0.95
+        Level of the t interval of means and the Wilson interval of prevalences.
+
+    Returns
+    -------
+    JointDisplay
+        ``.table`` (tidy, theme x role), ``.quotes``, ``.notes``, ``.for_theme(theme)``
+        and ``.plot(theme)``.
+
+    Raises
+    ------
+    JointDisplayError
+        Missing columns (named), interviews coded but absent from ``interviews``,
+        duplicate interview ids.
+    """
+    construct_map = {**CONSTRUCT_MAP, **(construct_map or {})}
+    code_map = {**CODE_MAP, **(code_map or {})}
+    aliases = ROLE_ALIASES if role_aliases is None else role_aliases
+    themes = tuple(themes)
+    unknown = [t for t in themes if t not in construct_map or t not in code_map]
+    if unknown:
+        raise JointDisplayError(f"theme(s) {unknown} have no construct/code; pass construct_map= and code_map=")
+    _require(survey_scores, "survey_scores", ["role", *[construct_map[t] for t in themes]])
+    _require(coded, "coded", ["interview_id", "code"])
+    _require(interviews, "interviews", ["interview_id", "role"])
+    dup = interviews["interview_id"][interviews["interview_id"].duplicated()].unique().tolist()
+    if dup:
+        raise JointDisplayError(f"interviews has duplicated interview_id(s): {dup[:10]}")
+    stray = sorted(set(coded["interview_id"]) - set(interviews["interview_id"]), key=str)
+    if stray:
+        raise JointDisplayError(
+            f"coded has interview_id(s) not in interviews: {stray[:10]}; hint: join the "
+            "transcript metadata (read_transcripts) for every coded document")
+
+    scores = survey_scores.assign(role=_roles(survey_scores["role"], aliases))
+    ivs = interviews.assign(role=_roles(interviews["role"], aliases))
+    hits = coded.drop(columns=[c for c in ("role",) if c in coded.columns])
+    hits = hits.merge(ivs[["interview_id", "role"]], on="interview_id", how="left")
+    if "text" not in hits.columns:
+        hits = hits.assign(text=pd.NA)
+    if "doc" not in hits.columns:
+        hits = hits.assign(doc=np.arange(len(hits)))
+    excluded = {}
+    n_norole = int(scores["role"].isna().sum())
+    if n_norole:
+        excluded["survey rows without a role"] = n_norole
+        scores = scores[scores["role"].notna()]
+    present = set(scores["role"]) | set(ivs["role"].dropna())
+    if roles is None:
+        roles = [r for r in ROLES if r in present] + sorted(present - set(ROLES), key=str)
+    roles = list(roles)
+    absent_codes = [code_map[t] for t in themes if code_map[t] not in set(hits["code"])]
+    if absent_codes and len(hits):
+        warnings.warn(f"code(s) {absent_codes} have no hits in coded (prevalence 0); codes present: "
+                      f"{sorted(set(hits['code']), key=str)}", UserWarning, stacklevel=2)
+
+    tables, quotes, notes = [], [], []
+    for theme in themes:
+        construct, code = construct_map[theme], code_map[theme]
+        t = _survey_by_role(scores, construct, roles, confidence).merge(
+            _interviews_by_role(hits, ivs, code, roles, confidence), on="role")
+        t["z_survey"], t["z_interview"] = _standardise(t)
+        t.insert(0, "theme", theme)
+        t.insert(2, "construct", construct)
+        t.insert(3, "code", code)
+        tables.append(t)
+        q = _pick_quotes(hits, code, n_quotes, quote_length)
+        quotes.append(q.assign(theme=theme, code=code))
+        zh, en = THEME_LABELS.get(theme, (theme, theme))
+        nz, ne, rho = _note(t, zh, en)
+        notes.append({"theme": theme, "note_zh": nz, "note_en": ne, "rho": rho})
+    quote_df = pd.concat(quotes, ignore_index=True)[["theme", "code", "interview_id", "role", "text"]]
+    return JointDisplay(
+        table=pd.concat(tables, ignore_index=True), quotes=quote_df,
+        notes=pd.DataFrame(notes).set_index("theme"), themes=themes,
+        construct_map={t: construct_map[t] for t in themes}, code_map={t: code_map[t] for t in themes},
+        excluded=excluded,
+    )
