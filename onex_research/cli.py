@@ -90,30 +90,40 @@ def cmd_clean(args) -> int:
 
     read_export, clean = _need("onex_research.survey", "read_export", "clean")
     ins = _instrument(args.instrument)
-    raw = read_export(args.export, ins)
-    result = clean(raw, ins)
+    result = clean(read_export(args.export, ins), ins)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    data = result.data if hasattr(result, "data") else result
     written = []
-    if "csv" in args.formats:
-        p = out / "clean.csv"
-        p.write_bytes(data.to_csv(lineterminator="\n").encode("utf-8-sig"))
-        written.append(p)
-    if "sav" in args.formats:
-        (write_sav,) = _need("onex_research.survey", "write_sav")
-        written.append(write_sav(data, out / "clean.sav", ins))
-    rep = _report(out, "clean")
-    for attr, zh, en in (("flow", "样本筛选流程", "Sample flow"), ("exclusions", "剔除记录", "Exclusions")):
-        table = getattr(result, attr, None)
+    for fmt in args.formats:
+        path = out / f"clean.{fmt}"
+        try:
+            (writer,) = _need("onex_research.survey", f"to_{fmt}")
+        except RuntimeError:
+            if fmt != "csv":
+                print(f"{PROG} clean: note: no .{fmt} writer in this installation; skipped", file=sys.stderr)
+                continue
+            result.data.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
+        else:
+            writer(result.data, path, ins) if fmt == "sav" else writer(result.data, path)
+        written.append(path)
+    for name, p in (("exclusions", out / "exclusions.csv"), ("changes", out / "changes.csv")):
+        table = getattr(result, name, None)
         if isinstance(table, pd.DataFrame):
-            rep.table(table, name=attr, caption_zh=zh, caption_en=en, made_by="onex_research.survey.clean")
+            table.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+            written.append(p)
+    rep = _report(out, "clean")
+    rep.table(result.flow_table("zh"), name="flow", caption_zh="样本筛选流程", caption_en="Sample flow",
+              made_by="onex_research.survey.clean")
     _done(written + [out / f for e in rep.entries for f in e.files], out)
+    print(f"{result.n_raw} submissions, {result.n_analysed} analysed")
     return EXIT_OK
 
 
 def _items(path, ins):
-    """The cleaned file's construct items, reverse-keyed: ``(items, {construct: [items]})``."""
+    """The cleaned file and its construct items: ``(data, items, {construct: [items]})``.
+
+    The file is the output of ``clean``, where reverse-keyed items are already recoded.
+    """
     import pandas as pd
 
     data = pd.read_csv(path, encoding="utf-8-sig", index_col=0)
@@ -123,11 +133,7 @@ def _items(path, ins):
     if missing:
         raise OnexError(f"{path}: the instrument's items {', '.join(missing)} are not columns of the file; "
                         f"is it the output of `onex-research clean` with the same instrument?")
-    items = data[wanted].apply(pd.to_numeric, errors="coerce")
-    for item in ins.reverse_items():
-        if item in items.columns:
-            items[item] = ins.n_points(item) + 1 - items[item]
-    return data, items, groups
+    return data, data[wanted].apply(pd.to_numeric, errors="coerce"), groups
 
 
 def cmd_measure(args) -> int:
@@ -143,7 +149,8 @@ def cmd_measure(args) -> int:
     rep.table(rel, name="reliability", caption_zh="各构念的信度", caption_en="Reliability of the constructs",
               made_by="onex_research.psychometrics.reliability")
     k, b = kmo(items), bartlett(items)
-    fact = pd.concat([k.to_frame(), b.to_frame()], axis=1) if hasattr(b, "to_frame") else k.to_frame()
+    fact = pd.DataFrame({"kmo": [k.overall], "chi2": [b.chi2], "dof": [b.dof], "p": [b.p], "n": [len(items)]},
+                        index=pd.Index(["all items"], name="items"))
     rep.table(fact, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验", caption_en="KMO and Bartlett's test",
               made_by="onex_research.psychometrics.kmo")
     n_factors = args.n_factors or len(groups)
@@ -266,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("measure", parents=[common], help="reliability, KMO/Bartlett, EFA and CFA tables",
                        description="Measurement tables for a cleaned file (from `clean`): alpha per construct, "
                        "KMO and Bartlett, EFA loadings, CFA fit and CR/AVE.")
-    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv)")
+    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv from `clean`, reverse-keyed items recoded)")
     p.add_argument("--instrument", type=Path, default=DEFAULT_INSTRUMENT, help=ins_help)
     p.add_argument("--out", required=True, type=Path, help="folder to write")
     p.add_argument("--n-factors", type=int, default=None, help="EFA factors (default: number of constructs)")
@@ -279,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("regress", parents=[common], help="hierarchical regression tables",
                        description="Hierarchical OLS of an outcome construct's score on the controls, then the "
                        "driver, barrier and facilitator constructs (blocks from the instrument's roles).")
-    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv)")
+    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv from `clean`, reverse-keyed items recoded)")
     p.add_argument("--instrument", type=Path, default=DEFAULT_INSTRUMENT, help=ins_help)
     p.add_argument("--outcome", default="effectiveness", help="outcome construct (default: %(default)s)")
     p.add_argument("--control", nargs="*", default=["role"], help="control columns, first block (default: role)")
