@@ -207,7 +207,7 @@ def _metadata(path, headers, cells, targets, salt):
         p = meta.get(field)
         s = cells[p].astype("string").str.strip() if p is not None else pd.Series(pd.NA, index=cells.index,
                                                                                 dtype="string")
-        out[field] = s.replace("", pd.NA)
+        out[field] = s.mask(s.isin(["", "N/A", "n/a", "(空)"]))
     region = pd.Series(pd.NA, index=cells.index, dtype="string")
     if "ip" in meta:
         ip, region = split_ip(cells[meta["ip"]])
