@@ -118,7 +118,7 @@ def test_for_theme_frame_and_notes(agree):
     assert list(f.columns) == ["n", "mean", "sd", "ci_low", "ci_high", "n_interviews", "n_coded",
                                "prevalence_pct"]
     assert f["prevalence_pct"].tolist() == [40.0, 60.0, 80.0, 20.0]
-    assert td.notes[0] == td.note_zh and len(td.notes) == 3
+    assert td.notes.startswith(td.note_zh + "典型引述：“") and td.notes.count("”（") == 2
     assert "企业参与" in td.caption_zh
     with pytest.raises(KeyError, match="unknown theme"):
         joint_display(*agree).for_theme("government")

@@ -110,12 +110,11 @@ class ThemeDisplay:
         return out
 
     @property
-    def notes(self) -> list[str]:
-        """Table notes: the strand comparison and the quotes (for ``to_docx(notes=...)``)."""
-        lines = [self.note_zh]
-        for q in self.quotes.itertuples(index=False):
-            lines.append(f"“{q.text}”（{q.role}，{q.interview_id}）")
-        return lines
+    def notes(self) -> str:
+        """Table note: the strand comparison, then the quotes (for ``to_docx(notes=...)``)."""
+        quotes = "；".join(f"“{q.text}”（{q.role}，{q.interview_id}）"
+                          for q in self.quotes.itertuples(index=False))
+        return self.note_zh + (f"典型引述：{quotes}。" if quotes else "")
 
     def _repr_html_(self) -> str:
         quotes = "".join(f"<li>“{q.text}” ({q.role}, {q.interview_id})</li>"

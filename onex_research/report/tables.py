@@ -55,7 +55,7 @@ __all__ = [
 _LATEX_ESCAPES = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
     "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"$<$", ">": r"$>$", "β": r"$\beta$", "χ": r"$\chi$", "η": r"$\eta$",
+    "<": r"$<$", ">": r"$>$", "[": "{[}", "]": "{]}", "β": r"$\beta$", "χ": r"$\chi$", "η": r"$\eta$",
     "ω": r"$\omega$", "α": r"$\alpha$", "ρ": r"$\rho$", "²": r"\textsuperscript{2}",
     "−": r"$-$", "∞": r"$\infty$",
 }
