@@ -17,7 +17,8 @@ The model
   the outcome's variance 1 before role shifts).
 * Item ``j`` of factor ``f``: ``x*_j = raw_loading_j * eta_f + sqrt(1 - loading_j**2) * e_j``
   with ``raw_loading = -loading`` for reverse-keyed items; the answer code is
-  ``1 + #(x*_j > thresholds)``. Loadings are drawn from U(0.6, 0.85) (two decimals).
+  ``1 + #(x*_j > thresholds)``. Loadings are drawn from U(0.6, 0.85), U(0.7, 0.85) for
+  factors with only three items (two decimals).
 
 Files of a study (``write_study``)
 ----------------------------------
@@ -237,7 +238,11 @@ def _build_model(ins: Instrument, rng) -> _Model:
     likert = list(it.index[it["type"] == "likert"])
     factors = predictors + outcomes
     factor_of = np.array([factors.index(c) if c in factors else -1 for c in it.loc[likert, "construct"]])
-    loading = np.where(factor_of >= 0, np.round(rng.uniform(0.6, 0.85, len(likert)), 2), 0.0)
+    # loadings U(0.6, 0.85); factors with only three items get U(0.7, 0.85) so that an
+    # EFA at n = 600 recovers them reliably (Tucker congruence >= .95 in 20/20 seeds)
+    size = np.bincount(factor_of[factor_of >= 0], minlength=len(factors))
+    low = np.where((factor_of >= 0) & (size[np.maximum(factor_of, 0)] <= 3), 0.7, 0.6)
+    loading = np.where(factor_of >= 0, np.round(rng.uniform(low, 0.85), 2), 0.0)
     sign = np.where(it.loc[likert, "reverse"].to_numpy(bool), -1.0, 1.0)
     k = np.array([ins.n_points(i) for i in likert])
     thr = np.full((len(likert), max(k.max(), 2) - 1), np.inf)
@@ -359,7 +364,10 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
     n : int, default 600
         Respondents before the planted duplicate rows are added.
     seed : int, default 20240512
-        Seeds ``numpy.random.default_rng``; the same seed gives the same study.
+        The same seed gives the same study. Three independent streams:
+        ``SeedSequence([seed, 0])`` draws the model parameters (loadings), ``[seed, 2]``
+        the respondents and their dirt, ``[seed, 1]`` the population draw; so the
+        parameters do not change with ``n`` or ``rates``.
     rates : DirtRates, optional
         Planted dirt rates; ``DirtRates()`` when omitted.
     population_n : int, default 200000
@@ -381,8 +389,8 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
     rates = DirtRates() if rates is None else rates
     if not isinstance(rates, DirtRates):
         raise TypeError("simulate_study: rates must be a DirtRates")
-    rng = np.random.default_rng(seed)
-    model = _build_model(instrument, rng)
+    model = _build_model(instrument, np.random.default_rng(np.random.SeedSequence([seed, 0])))
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     role, eta, signal, sd = _draw(model, n, rng)
     codes = _discretise(signal + rng.standard_normal(signal.shape) * sd, model.thresholds)
     # careful respondents do not straight-line: redraw the (rare) long runs
