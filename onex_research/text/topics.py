@@ -1,0 +1,297 @@
+"""Topic models (LDA, NMF) with NPMI coherence, diversity, stability and choice of K."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+
+from .describe import doc_term_matrix
+
+__all__ = ["TopicResult", "KSelection", "fit_topics", "npmi_coherence", "topic_diversity",
+           "topic_stability", "select_k", "matched_cosine"]
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    """A fitted topic model.
+
+    Attributes
+    ----------
+    top_words : DataFrame
+        ``topic, rank, word, weight`` (weight: the word's probability in the topic).
+    doc_topics : DataFrame
+        documents x topics, rows sum to 1.
+    topic_word : DataFrame
+        topics x terms, rows sum to 1 (LDA: the topic-word distributions; NMF: the
+        normalised components).
+    coherence : float
+        Mean NPMI of the topics' top words over document co-occurrence.
+    coherence_by_topic : Series
+    diversity : float
+        Share of unique words among all topics' top words.
+    method, k, seed : str, int, int
+    model : sklearn estimator
+        The fitted ``LatentDirichletAllocation`` or ``NMF``.
+    """
+
+    top_words: pd.DataFrame
+    doc_topics: pd.DataFrame
+    topic_word: pd.DataFrame
+    coherence: float
+    coherence_by_topic: pd.Series
+    diversity: float
+    method: str
+    k: int
+    seed: int
+    model: object
+
+    def labels(self, n=3) -> pd.Series:
+        """``"T1: 企业/实习/岗位"``-style labels, indexed by topic."""
+        tw = self.top_words[self.top_words["rank"] <= n]
+        return tw.groupby("topic")["word"].agg("/".join).rename("label")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Top words, one row per topic: ``topic, words, coherence, prevalence``."""
+        words = self.top_words.groupby("topic")["word"].agg(" ".join)
+        return pd.DataFrame({"words": words, "coherence": self.coherence_by_topic,
+                             "prevalence": self.doc_topics.mean(axis=0)}).rename_axis("topic").reset_index()
+
+    def _repr_html_(self):
+        return (f"<p>{self.method.upper()} k={self.k} seed={self.seed}: coherence (NPMI) "
+                f"{self.coherence:.3f}, diversity {self.diversity:.2f}</p>" + self.to_frame()._repr_html_())
+
+
+@dataclass(frozen=True)
+class KSelection:
+    """Result of :func:`select_k`: ``table`` (one row per K) and the chosen ``k``."""
+
+    table: pd.DataFrame
+    k: int
+    rule: str
+
+    def to_frame(self):
+        return self.table
+
+    def _repr_html_(self):
+        return f"<p>chosen K = {self.k} ({self.rule})</p>" + self.table._repr_html_()
+
+
+def _vectorize(token_lists, min_df, max_df):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    seqs = [list(t) for t in token_lists]
+    if not seqs:
+        raise ValueError("no documents to model")
+    vec = CountVectorizer(analyzer=lambda x: x, min_df=min_df, max_df=max_df)
+    try:
+        X = vec.fit_transform(seqs).tocsr()
+    except ValueError as err:
+        raise ValueError(f"no terms left after min_df={min_df}, max_df={max_df}: {err}") from None
+    return X, vec.get_feature_names_out()
+
+
+def npmi_coherence(topic_word, X_binary, *, top_n=10) -> np.ndarray:
+    """NPMI coherence of each topic's ``top_n`` words, from document co-occurrence.
+
+    Parameters
+    ----------
+    topic_word : ndarray, topics x terms
+    X_binary : sparse matrix, documents x terms (0/1 or counts; > 0 means present)
+
+    Returns
+    -------
+    ndarray
+        Mean NPMI over the word pairs of each topic.
+
+    Notes
+    -----
+    NPMI(i, j) = log(p_ij / (p_i p_j)) / -log(p_ij), with p = document frequency / D;
+    a pair that never co-occurs scores -1 (Bouma 2009; Röder, Both & Hinneburg 2015,
+    C_NPMI with a boolean-document window). Only the top words' columns are touched,
+    so the cost is a few small sparse products.
+    """
+    B = sparse.csc_matrix(X_binary, dtype=np.float64)
+    B.data[:] = 1.0
+    D = B.shape[0]
+    out = []
+    for row in np.asarray(topic_word):
+        idx = np.argsort(-row, kind="stable")[:top_n]
+        sub = B[:, idx]
+        C = (sub.T @ sub).toarray() / D
+        p = np.diag(C)
+        vals = []
+        for i, j in combinations(range(len(idx)), 2):
+            pij = C[i, j]
+            if pij <= 0:
+                vals.append(-1.0)
+            elif pij >= 1:
+                vals.append(1.0)
+            else:
+                vals.append(np.log(pij / (p[i] * p[j])) / -np.log(pij))
+        out.append(float(np.mean(vals)) if vals else np.nan)
+    return np.array(out)
+
+
+def topic_diversity(topic_word, *, top_n=10) -> float:
+    """Share of unique words among the topics' ``top_n`` words (Dieng et al. 2020)."""
+    tw = np.asarray(topic_word)
+    top = np.argsort(-tw, axis=1, kind="stable")[:, :top_n]
+    return len(np.unique(top)) / top.size
+
+
+def matched_cosine(A, B) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hungarian matching of rows of A to rows of B by cosine similarity.
+
+    Returns ``(rows of A, matched rows of B, cosines)``.
+    """
+    A, B = np.asarray(A, float), np.asarray(B, float)
+    An = A / np.maximum(np.linalg.norm(A, axis=1, keepdims=True), 1e-300)
+    Bn = B / np.maximum(np.linalg.norm(B, axis=1, keepdims=True), 1e-300)
+    S = An @ Bn.T
+    r, c = linear_sum_assignment(-S)
+    return r, c, S[r, c]
+
+
+def topic_stability(topic_words) -> float:
+    """Mean matched cosine between the topic-word matrices of runs with different seeds.
+
+    Every pair of runs is matched topic-to-topic (Hungarian algorithm on cosine);
+    the mean matched cosine is averaged over pairs. 1 = the same topics every time.
+    """
+    pairs = list(combinations(range(len(topic_words)), 2))
+    if not pairs:
+        return np.nan
+    return float(np.mean([matched_cosine(topic_words[a], topic_words[b])[2].mean() for a, b in pairs]))
+
+
+def _fit_matrix(X, k, method, seed, max_iter):
+    if method == "lda":
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        model = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=max_iter,
+                                          random_state=seed, evaluate_every=-1)
+        W = model.fit_transform(X)
+        H = model.components_
+    elif method == "nmf":
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        Xt = TfidfTransformer().fit_transform(X)
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=max(max_iter, 200))
+        W = model.fit_transform(Xt)
+        H = model.components_
+    else:
+        raise ValueError(f"method must be 'lda' or 'nmf', got {method!r}")
+    H = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-300)
+    rs = W.sum(axis=1, keepdims=True)
+    W = np.where(rs > 0, W / np.where(rs > 0, rs, 1), 1.0 / k)
+    return model, W, H
+
+
+def fit_topics(token_lists, k, *, method="lda", seed=0, top_n=10, min_df=2, max_df=1.0,
+               max_iter=50, index=None) -> TopicResult:
+    """Fit an LDA or NMF topic model to token lists.
+
+    Parameters
+    ----------
+    token_lists : list of list of str
+        Documents (e.g. interviewee turns) as tokens from :meth:`Segmenter.cut_many`.
+    k : int
+        Number of topics.
+    method : {"lda", "nmf"}, default "lda"
+        LDA: scikit-learn ``LatentDirichletAllocation`` (batch variational Bayes,
+        priors 1/k as in scikit-learn) on counts. NMF: ``NMF`` (Frobenius loss,
+        ``init="nndsvda"``) on TF-IDF.
+    seed : int, default 0
+        ``random_state``.
+    top_n : int, default 10
+        Top words per topic in ``top_words``, coherence and diversity.
+    min_df, max_df : default 2, 1.0
+        Vocabulary limits (CountVectorizer semantics).
+    max_iter : int, default 50
+    index : array-like, optional
+        Row labels of ``doc_topics`` (default 0..n-1).
+
+    Returns
+    -------
+    TopicResult
+    """
+    if int(k) < 1:
+        raise ValueError(f"k must be a positive integer, got {k}")
+    X, terms = _vectorize(token_lists, min_df, max_df)
+    return _result(X, terms, int(k), method, seed, top_n, max_iter, index)
+
+
+def _result(X, terms, k, method, seed, top_n, max_iter, index=None):
+    model, W, H = _fit_matrix(X, k, method, seed, max_iter)
+    topics = pd.Index(range(1, k + 1), name="topic")
+    tw = pd.DataFrame(H, index=topics, columns=pd.Index(terms, name="word"))
+    rows = []
+    for t, row in zip(topics, H):
+        for r, j in enumerate(np.argsort(-row, kind="stable")[:top_n], start=1):
+            rows.append({"topic": t, "rank": r, "word": terms[j], "weight": float(row[j])})
+    coh = npmi_coherence(H, X, top_n=top_n)
+    return TopicResult(
+        top_words=pd.DataFrame(rows), doc_topics=pd.DataFrame(W, index=index, columns=topics),
+        topic_word=tw, coherence=float(np.nanmean(coh)), coherence_by_topic=pd.Series(coh, index=topics,
+                                                                                      name="coherence"),
+        diversity=topic_diversity(H, top_n=top_n), method=method, k=k, seed=seed, model=model)
+
+
+def _one(X, k, method, seed, top_n, max_iter):
+    _, _, H = _fit_matrix(X, k, method, seed, max_iter)
+    return H, float(np.nanmean(npmi_coherence(H, X, top_n=top_n))), topic_diversity(H, top_n=top_n)
+
+
+def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top_n=10, min_df=2,
+             max_df=1.0, max_iter=15, min_stability=0.75, min_diversity=0.5, n_jobs=-1) -> KSelection:
+    """Choose the number of topics by coherence, diversity and stability across seeds.
+
+    Parameters
+    ----------
+    token_lists : list of list of str
+    ks : iterable of int, default 2..12
+    method : {"lda", "nmf"}
+    seeds : tuple of int, default (0, 1, 2)
+        One fit per seed and K.
+    min_stability, min_diversity : float, default 0.75, 0.5
+        A K qualifies when its stability and diversity reach these.
+    n_jobs : int, default -1
+        Fits run in parallel (joblib, processes).
+
+    Returns
+    -------
+    KSelection
+        ``table``: ``k, coherence`` (mean NPMI over seeds), ``coherence_sd``,
+        ``diversity`` (mean), ``stability`` (mean matched cosine between seeds),
+        ``qualifies``, ``chosen``; ``k``: the qualifying K with the highest coherence
+        (if none qualifies, the K with the highest coherence).
+    """
+    from joblib import Parallel, delayed
+
+    ks, seeds = [int(k) for k in ks], list(seeds)
+    X, _ = _vectorize(token_lists, min_df, max_df)
+    jobs = [(k, s) for k in ks for s in seeds]
+    fits = Parallel(n_jobs=n_jobs)(delayed(_one)(X, k, method, s, top_n, max_iter) for k, s in jobs)
+    res = dict(zip(jobs, fits))
+    rows = []
+    for k in ks:
+        runs = [res[(k, s)] for s in seeds]
+        coh = np.array([r[1] for r in runs])
+        rows.append({"k": k, "coherence": coh.mean(), "coherence_sd": coh.std(ddof=1) if len(coh) > 1 else np.nan,
+                     "diversity": float(np.mean([r[2] for r in runs])),
+                     "stability": topic_stability([r[0] for r in runs])})
+    table = pd.DataFrame(rows)
+    stab = table["stability"].fillna(1.0)
+    table["qualifies"] = (stab >= min_stability) & (table["diversity"] >= min_diversity)
+    pool = table[table["qualifies"]] if table["qualifies"].any() else table
+    best = int(pool.loc[pool["coherence"].idxmax(), "k"])
+    table["chosen"] = table["k"] == best
+    rule = (f"highest mean NPMI among K with stability >= {min_stability} and diversity >= {min_diversity}"
+            if table["qualifies"].any() else "highest mean NPMI (no K met the stability/diversity floor)")
+    return KSelection(table=table, k=best, rule=rule)
