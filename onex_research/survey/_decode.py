@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._headers import norm
-from .privacy import scrub_pii
+from .privacy import on_uniques, scrub_pii
 
 __all__ = ["MISSING_TOKENS", "MULTI_SEPARATORS", "decode_codes", "decode_multi", "decode_option",
            "decode_text"]
@@ -127,6 +127,8 @@ def decode_option(col: pd.Series, label, where, rid, bad):
 
 def decode_text(col: pd.Series) -> pd.Series:
     """Free text: missing tokens -> <NA>, personal data scrubbed."""
-    s = col.astype("string").str.strip()
-    s = s.mask(s.map(norm, na_action="ignore").isin(MISSING_TOKENS))
-    return scrub_pii(s).reset_index(drop=True)
+    def one(u):
+        u = u.astype("string").str.strip()
+        return u.mask(u.map(norm, na_action="ignore").isin(MISSING_TOKENS))
+
+    return scrub_pii(on_uniques(col, one)).reset_index(drop=True)

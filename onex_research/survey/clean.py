@@ -130,9 +130,9 @@ def _out_of_range(raw, instrument):
         cols += mc
         upper += [1] * len(mc)
         lower += [0] * len(mc)
-    x = raw[cols].to_numpy(dtype=float, na_value=np.nan)
+    x = np.column_stack([raw[c].to_numpy(dtype=float, na_value=np.nan) for c in cols])
     with np.errstate(invalid="ignore"):
-        bad = ~np.isnan(x) & ((x < np.array(lower)) | (x > np.array(upper)) | (x != np.round(x)))
+        bad = (x < np.array(lower)) | (x > np.array(upper)) | (x % 1 > 0)   # NaN compares False
     r, c = np.nonzero(bad)
     changes = pd.DataFrame({
         "respondent_id": raw["respondent_id"].to_numpy()[r],

@@ -129,8 +129,9 @@ def _check_coverage(path, targets, instrument):
 def _respondent_ids(path, pos, header, col: pd.Series | None, n: int) -> pd.Series:
     if col is None:
         return pd.Series(pd.array(np.arange(1, n + 1), dtype="Int64"), name="respondent_id")
-    s = col.map(norm)
-    num = pd.to_numeric(s, errors="coerce")
+    num = pd.to_numeric(col, errors="coerce")
+    s = col if num.notna().all() else col.map(norm)
+    num = num if num.notna().all() else pd.to_numeric(s, errors="coerce")
     if num.notna().all() and (num == np.round(num)).all():
         ids = pd.Series(pd.array(num.astype(np.int64), dtype="Int64"))
     else:
@@ -168,6 +169,15 @@ _DURATION = re.compile(r"^(?:(\d+)(?:小时|时|h))?(?:(\d+)(?:分钟|分|min|m)
 
 
 def _durations(path, pos, header, col: pd.Series) -> pd.Series:
+    codes, uniq = pd.factorize(col, use_na_sentinel=True)
+    sec = _durations_of(path, pos, header, pd.Series(uniq, dtype=object), codes).to_numpy(dtype=float,
+                                                                                        na_value=np.nan)
+    out = np.where(codes < 0, np.nan, sec[np.where(codes < 0, 0, codes)] if len(sec) else np.nan)
+    return pd.Series(out, dtype="Float64").rename("duration_s")
+
+
+def _durations_of(path, pos, header, col: pd.Series, codes) -> pd.Series:
+    """Seconds of the distinct duration cells (``codes`` maps back to file rows)."""
     s = col.map(norm).replace("", None)
     secs = pd.to_numeric(s, errors="coerce")
     rest = s[secs.isna() & s.notna()]
@@ -180,10 +190,11 @@ def _durations(path, pos, header, col: pd.Series) -> pd.Series:
         secs.loc[rest.index] = val
         bad = rest[val.isna()]
         if len(bad):
+            rows = np.flatnonzero(np.isin(codes, bad.index.to_numpy())) + 2
             raise SurveyExportError(f"{_where(path, pos, header)}: cannot read durations {bad.unique().tolist()[:5]} "
-                                    f"in file row(s) {(bad.index + 2).tolist()[:10]}; hint: expected 420秒, "
+                                    f"in file row(s) {rows.tolist()[:10]}; hint: expected 420秒, "
                                     "7分0秒, 00:07:00 or seconds")
-    return secs.astype("Float64").rename("duration_s")
+    return secs.astype("Float64")
 
 
 def _metadata(path, headers, cells, targets, salt):

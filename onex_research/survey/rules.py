@@ -33,6 +33,15 @@ def _fmt(values, fmt="{:.0f}") -> pd.Series:
     return pd.Series(np.asarray(values, dtype=float)).map(fmt.format)
 
 
+def _detail(flag, build) -> pd.Series:
+    """Reasons for the flagged rows only (``build(idx)`` -> strings); ``""`` elsewhere."""
+    out = np.full(len(flag), "", dtype=object)
+    idx = np.flatnonzero(flag)
+    if len(idx):
+        out[idx] = np.asarray(build(idx), dtype=object)
+    return pd.Series(out, dtype=object)
+
+
 def longest_run(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Longest run of identical answers per row, skipping missing cells.
 
@@ -67,8 +76,8 @@ def speeders(duration: np.ndarray, ratio: float):
     d = np.asarray(duration, dtype=float)
     med = np.nanmedian(d) if np.isfinite(d).any() else np.nan
     flag = np.isfinite(d) & (d < ratio * med)
-    detail = (_fmt(d) + f" s < {ratio:.2f} x median {med:.0f} s (" + _fmt(d / med, "{:.2f}")
-              + " x median)")
+    detail = _detail(flag, lambda i: _fmt(d[i]) + f" s < {ratio:.2f} x median {med:.0f} s ("
+                     + _fmt(d[i] / med, "{:.2f}") + " x median)")
     return flag, detail
 
 
@@ -86,11 +95,15 @@ def straightliners(x: np.ndarray, share: float, *, min_answered: int):
             np.nanmax(np.where(answered[:, None] > 0, x, 0), axis=1)
     flat = (answered >= min_answered) & (lo == hi)
     flag = (run >= need) | flat
-    all_same = "code " + _fmt(code) + " on all " + pd.Series(answered).astype(str) + " answered Likert items"
-    runs = ("run of " + pd.Series(run).astype(str) + f" identical answers (code " + _fmt(code)
-            + f") over {m} Likert items; limit {need}")
-    detail = all_same.where(flat, runs)
-    return flag, detail
+
+    def build(i):
+        all_same = "code " + _fmt(code[i]) + " on all " + pd.Series(answered[i]).astype(str) \
+            + " answered Likert items"
+        runs = ("run of " + pd.Series(run[i]).astype(str) + " identical answers (code " + _fmt(code[i])
+                + f") over {m} Likert items; limit {need}")
+        return np.where(flat[i], all_same, runs)
+
+    return flag, _detail(flag, build)
 
 
 def attention_failures(values: pd.DataFrame, correct: dict, *, missing_fails: bool):
@@ -100,7 +113,8 @@ def attention_failures(values: pd.DataFrame, correct: dict, *, missing_fails: bo
     for item, ok in correct.items():
         v = values[item].to_numpy(dtype=float, na_value=np.nan)
         wrong = np.where(np.isnan(v), missing_fails, v != ok)
-        text = (f"{item}: answered " + _fmt(v).str.replace("nan", "nothing") + f", correct is {ok}")
+        text = _detail(wrong, lambda i: f"{item}: answered " + _fmt(v[i]).str.replace("nan", "nothing")
+                       + f", correct is {ok}")
         sep = np.where(detail.to_numpy() == "", "", "; ")
         detail = pd.Series(np.where(wrong, detail.to_numpy() + sep + text.to_numpy(), detail.to_numpy()),
                            dtype=object)
@@ -113,8 +127,8 @@ def too_many_missing(x: np.ndarray, max_share: float):
     m = x.shape[1]
     k = np.isnan(x).sum(axis=1)
     flag = k > max_share * m
-    detail = ("missing " + pd.Series(k).astype(str) + f" of {m} Likert items ("
-              + _fmt(100 * k / m) + f"%; limit {100 * max_share:.0f}%)")
+    detail = _detail(flag, lambda i: "missing " + pd.Series(k[i]).astype(str) + f" of {m} Likert items ("
+                     + _fmt(100 * k[i] / m) + f"%; limit {100 * max_share:.0f}%)")
     return flag, detail
 
 
@@ -133,7 +147,8 @@ def exact_duplicates(answers: pd.DataFrame, ids: pd.Series, order: np.ndarray):
     flag[rank] = flag_sorted
     orig = np.empty(len(h), dtype=np.int64)
     orig[rank] = rank[first_pos]
-    detail = "same answers as respondent_id " + ids.iloc[orig].astype(str).reset_index(drop=True)
+    detail = _detail(flag, lambda i: "same answers as respondent_id "
+                     + ids.iloc[orig[i]].astype(str).reset_index(drop=True))
     return flag, detail, orig
 
 
