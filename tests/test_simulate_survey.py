@@ -296,7 +296,9 @@ def test_population_regression_is_the_estimand(instrument, likert):
         assert list(terms) == ["Intercept"] + t["predictors"]
         b = np.linalg.lstsq(design, scores[o].to_numpy(), rcond=None)[0]
         pop = np.array([terms[k]["b"] for k in terms])
-        assert np.abs(b - pop).max() < 0.03, o
+        # about 4 standard errors of the difference (sample 40k, population 60k)
+        assert abs(b[0] - pop[0]) < 0.15, o
+        assert np.abs(b[1:] - pop[1:]).max() < 0.03, o
         strong = max(t["predictors"], key=lambda p: t["structural_paths"][o][p])
         weak = min(t["predictors"], key=lambda p: t["structural_paths"][o][p])
         assert terms[strong]["beta"] > terms[weak]["beta"] + 0.1
