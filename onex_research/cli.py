@@ -86,31 +86,19 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    import pandas as pd
+    from .survey import clean, read_export, to_csv, to_sav
 
-    read_export, clean = _need("onex_research.survey", "read_export", "clean")
     ins = _instrument(args.instrument)
     result = clean(read_export(args.export, ins), ins)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in args.formats:
-        path = out / f"clean.{fmt}"
-        try:
-            (writer,) = _need("onex_research.survey", f"to_{fmt}")
-        except RuntimeError:
-            if fmt != "csv":
-                print(f"{PROG} clean: note: no .{fmt} writer in this installation; skipped", file=sys.stderr)
-                continue
-            result.data.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
-        else:
-            writer(result.data, path, ins) if fmt == "sav" else writer(result.data, path)
-        written.append(path)
-    for name, p in (("exclusions", out / "exclusions.csv"), ("changes", out / "changes.csv")):
-        table = getattr(result, name, None)
-        if isinstance(table, pd.DataFrame):
-            table.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
-            written.append(p)
+    if "csv" in args.formats:
+        written.append(to_csv(result.data, out / "clean.csv"))
+    if "sav" in args.formats:
+        written.append(to_sav(result.data, out / "clean.sav", ins))
+    for name in ("exclusions", "changes"):
+        written.append(to_csv(getattr(result, name), out / f"{name}.csv"))
     rep = _report(out, "clean")
     rep.table(result.flow_table("zh"), name="flow", caption_zh="样本筛选流程", caption_en="Sample flow",
               made_by="onex_research.survey.clean")
@@ -126,7 +114,9 @@ def _items(path, ins):
     """
     import pandas as pd
 
-    data = pd.read_csv(path, encoding="utf-8-sig", index_col=0)
+    data = pd.read_csv(path, encoding="utf-8-sig")
+    if "respondent_id" in data.columns:
+        data = data.set_index("respondent_id")
     groups = {c: v for c, v in ins.construct_items().items() if v}
     wanted = [i for v in groups.values() for i in v]
     missing = [i for i in wanted if i not in data.columns]
@@ -174,7 +164,9 @@ def cmd_regress(args) -> int:
     if args.outcome not in groups:
         raise OnexError(f"--outcome {args.outcome!r} is not a construct of the instrument; "
                         f"choose from {', '.join(groups)}")
-    scores = items.T.groupby({i: c for c, v in groups.items() for i in v}).mean().T
+    from .survey import score
+
+    scores = score(data.reset_index(), ins)
     roles = ins.constructs["role"]
     blocks = []
     if args.control:
