@@ -78,6 +78,12 @@ class Redactor:
         self.schools = list(schools or [])
         self.generic_schools = generic_schools
         self.mapping_ = dict(mapping or {})
+        for original, label in self.mapping_.items():  # names and schools of an earlier mapping
+            m = re.fullmatch(r"\[(.+?)([A-Z]+|\d+)\]", label)
+            if m and m.group(2).isalpha():
+                self.roster.setdefault(original, m.group(1))
+            elif m and m.group(1) == "学校" and original not in self.schools:
+                self.schools.append(original)
 
     def _pseudonym(self, original: str, kind: str, lettered: bool) -> str:
         if original in self.mapping_:

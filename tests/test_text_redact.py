@@ -1,0 +1,90 @@
+"""onex_research.text.redact: identifiers found, pseudonyms consistent, mapping kept private."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from onex_research.paths import REPORTS
+from onex_research.text import Redactor, redact, redact_frame, write_mapping
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("电话13812345678。", "[电话1]"),
+    ("电话 138-1234-5678。", "[电话1]"),
+    ("电话+86 138 1234 5678。", "[电话1]"),
+    ("座机010-62345678。", "[电话1]"),
+    ("身份证号11010519491231002X。", "[身份证号1]"),
+    ("邮箱zhang.wei@example.com。", "[邮箱1]"),
+    ("QQ：12345678。", "[QQ1]"),
+    ("QQ号 987654321。", "[QQ1]"),
+    ("微信号：wx_abc123。", "[微信1]"),
+    ("微信: zhangwei-2024。", "[微信1]"),
+])
+def test_identifiers_are_replaced(text, kind):
+    out, mapping = redact(text)
+    assert kind in out
+    assert not any(ch.isdigit() for ch in out.replace(kind, "")) or "QQ" in kind
+    assert len(mapping) == 1
+
+
+def test_numbers_that_are_not_identifiers_stay():
+    text = "我们有12345名学生，2019年开始，通过率90%，编号123456789012。"
+    assert redact(text)[0] == text
+
+
+def test_roster_names_get_role_pseudonyms_consistently():
+    roster = {"张伟": "教师", "李娜": "教师", "王强": "学生"}
+    red = Redactor(roster)
+    a = red.redact("张伟和李娜带王强去实训。")
+    b = red.redact("后来李娜说张伟很辛苦。")
+    assert a == "[教师A]和[教师B]带[学生A]去实训。"
+    assert b == "后来[教师B]说[教师A]很辛苦。"
+    text, mapping = redact("王强又来了", mapping=red.mapping_)
+    assert text == "[学生A]又来了"
+
+
+def test_shared_redactor_across_calls_and_longest_name_first():
+    red = Redactor()
+    t1, _ = redact("欧阳明和欧阳", roster={"欧阳明": "教师", "欧阳": "学生"}, redactor=red)
+    assert t1 == "[教师A]和[学生A]"
+    t2, m = redact("欧阳明", redactor=red)
+    assert t2 == "[教师A]" and m["欧阳明"] == "[教师A]"
+
+
+def test_schools_from_list_and_generic_patterns():
+    red = Redactor(schools=["江川职业技术学院"])
+    out = red.redact("我在江川职业技术学院教书，之前在某某职业学院，也去过青山技师学院。我们是高职院校，这所职业学院不错。")
+    assert "江川" not in out and "某某" not in out and "青山" not in out
+    assert out.startswith("我在[学校1]教书，之前在[学校2]")
+    assert "高职院校" in out and "这所职业学院" in out
+
+
+def test_redact_frame_uses_header_school():
+    turns = pd.DataFrame({"text": ["江川职业技术学院的张伟老师电话13812345678"], "school": ["江川职业技术学院"],
+                          "interviewer": ["研究者A"]})
+    out, mapping = redact_frame(turns, roster={"张伟": "教师"})
+    assert out.loc[0, "text"] == "[学校1]的[教师A]老师电话[电话1]"
+    assert out.loc[0, "school"] == "[学校1]"
+    assert turns.loc[0, "school"] == "江川职业技术学院"  # input untouched
+
+
+def test_write_mapping_refuses_reports(tmp_path):
+    mapping = {"张伟": "[教师A]"}
+    with pytest.raises(ValueError, match="reports"):
+        write_mapping(mapping, REPORTS / "mapping.json")
+    with pytest.raises(ValueError, match="reports"):
+        write_mapping(mapping, tmp_path / "reports" / "x" / "mapping.json")
+    p = write_mapping(mapping, tmp_path / "private" / "mapping.json")
+    assert json.loads(p.read_text(encoding="utf-8")) == mapping
+
+
+def test_bundled_corpus_has_no_raw_school_after_redaction():
+    from onex_research.paths import CORPUS
+    from onex_research.text import read_transcripts
+
+    turns = read_transcripts(CORPUS / "transcripts")
+    out, mapping = redact_frame(turns)
+    for school in turns["school"].dropna().unique():
+        assert not out["text"].str.contains(school, regex=False).any()
+    assert not out["text"].str.contains(r"1[3-9]\d{9}", regex=True).any()
