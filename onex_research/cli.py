@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from .errors import OnexError
-from .paths import DEFAULT_INSTRUMENT
+from .paths import CORPUS, DEFAULT_INSTRUMENT
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_FAILURE", "EXIT_BAD_INPUT"]
 
@@ -189,30 +189,55 @@ def cmd_regress(args) -> int:
     return EXIT_OK
 
 
-def cmd_interviews(args) -> int:
-    from .text import read_transcripts, redact_frame
+def _roster_and_schools(args):
+    """``--roster``/``--schools``, else ``roster.csv``/``schools.txt`` beside the transcripts folder."""
+    import pandas as pd
 
+    roster_path = args.roster or Path(args.corpus).parent / "roster.csv"
+    schools_path = args.schools or Path(args.corpus).parent / "schools.txt"
+    roster, schools = None, None
+    if Path(roster_path).exists():
+        r = pd.read_csv(roster_path, encoding="utf-8-sig", dtype=str)
+        if not {"name", "role"} <= set(r.columns):
+            raise OnexError(f"{roster_path}: a roster needs the columns name, role; found {', '.join(r.columns)}")
+        roster = dict(zip(r["name"], r["role"]))
+    elif args.roster:
+        raise FileNotFoundError(f"roster not found: {roster_path}")
+    if Path(schools_path).exists():
+        schools = [ln.strip() for ln in Path(schools_path).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    elif args.schools:
+        raise FileNotFoundError(f"schools list not found: {schools_path}")
+    return roster, schools
+
+
+def cmd_interviews(args) -> int:
+    import pandas as pd
+
+    from .text import (Segmenter, code, code_matrix, exemplars, fit_topics, load_frame, read_transcripts,
+                       redact_frame, select_k)
+
+    roster, schools = _roster_and_schools(args)
+    frame = load_frame(args.frame)
     turns = read_transcripts(args.corpus, interviewee_only=True)
-    turns, _ = redact_frame(turns)
-    out = Path(args.out)
-    rep = _report(out, "interviews")
+    turns, _ = redact_frame(turns, roster, schools=schools)
+    rep = _report(args.out, "interviews")
     per_role = turns.groupby("role").agg(interviews=("interview_id", "nunique"), turns=("text", "size"))
     rep.table(per_role, name="corpus", caption_zh="访谈语料概况", caption_en="Interview corpus",
               made_by="onex_research.text.read_transcripts")
-    try:
-        code, fit_topics = _need("onex_research.text", "code", "fit_topics")
-    except RuntimeError as exc:
-        print(f"{PROG} interviews: note: {exc}; wrote the corpus table only", file=sys.stderr)
-        _done([f for e in rep.entries for f in e.files], out)
-        return EXIT_OK
-    coded = code(turns)
-    table = coded.to_frame() if hasattr(coded, "to_frame") else coded
-    rep.table(table, name="codes", caption_zh="编码频次", caption_en="Code prevalence",
-              made_by="onex_research.text.code")
-    topics = fit_topics(turns, n_topics=args.topics, seed=args.seed)
-    table = topics.to_frame() if hasattr(topics, "to_frame") else topics
-    rep.table(table, name="topics", caption_zh="主题模型", caption_en="Topic model", made_by="onex_research.text.fit_topics")
-    _done([f for e in rep.entries for f in e.files], out)
+    hits = code(turns, frame)
+    rep.table(code_matrix(hits, turns, frame=frame), name="codes", caption_zh="各身份的编码出现率",
+              caption_en="Code prevalence by role", made_by="onex_research.text.code_matrix")
+    rep.table(exemplars(hits, frame=frame), name="exemplars", caption_zh="典型引述（已匿名）",
+              caption_en="Exemplar quotes (redacted)", made_by="onex_research.text.exemplars")
+    tokens = Segmenter(progress=not args.quiet).fit().cut_many(list(turns["text"]))
+    k = args.topics or select_k(tokens, ks=range(2, 9), seeds=(args.seed, args.seed + 1, args.seed + 2)).k
+    topics = fit_topics(tokens, k, seed=args.seed)
+    words = topics.top_words.groupby("topic")["word"].apply(" ".join)
+    table = pd.DataFrame({"top_words": words, "coherence": topics.coherence_by_topic})
+    table.index.name = "topic"
+    rep.table(table, name="topics", caption_zh=f"主题模型（K = {k}）", caption_en=f"Topic model (K = {k})",
+              made_by="onex_research.text.fit_topics")
+    _done([f for e in rep.entries for f in e.files], args.out)
     return EXIT_OK
 
 
@@ -290,7 +315,14 @@ def build_parser() -> argparse.ArgumentParser:
                        "them with the coding frame and fit a topic model.")
     p.add_argument("corpus", type=Path, help="folder of transcripts (.txt, .md, .docx)")
     p.add_argument("--out", required=True, type=Path, help="folder to write")
+    p.add_argument("--frame", type=Path, default=CORPUS / "coding_frame.yaml",
+                   help="coding frame YAML (default: %(default)s)")
+    p.add_argument("--roster", type=Path, help="CSV name,role of people to pseudonymise (default: roster.csv "
+                   "beside the transcripts folder, if any)")
+    p.add_argument("--schools", type=Path, help="text file, one school name a line (default: schools.txt beside "
+                   "the transcripts folder, if any)")
     p.add_argument("--topics", type=int, default=None, help="number of topics (default: chosen by coherence)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default: %(default)s)")
     p.set_defaults(func=cmd_interviews)
 
