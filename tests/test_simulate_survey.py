@@ -251,6 +251,14 @@ def test_clean_items_correlate_within_construct(study, instrument, likert):
     assert raw < -0.2  # reverse-keyed item loads negatively in the raw answers
 
 
+def test_summary_counts_rows_per_rule(study):
+    table = study.summary()
+    assert list(table.columns) == ["rule", "rows", "cells"]
+    assert table.set_index("rule").at["duplicate", "rows"] == study.truth["planted_counts"]["duplicate"]
+    assert table.set_index("rule").at["out_of_range", "cells"] == (study.dirty["rule"] == "out_of_range").sum()
+    assert "SurveyStudy" in study._repr_html_()
+
+
 def test_truth_parameters_are_in_the_designed_ranges(study):
     t = study.truth
     load = truth_loadings(t)
@@ -303,6 +311,15 @@ def test_population_regression_is_the_estimand(instrument, likert):
         weak = min(t["predictors"], key=lambda p: t["structural_paths"][o][p])
         assert terms[strong]["beta"] > terms[weak]["beta"] + 0.1
         assert 0.15 < reg[o]["r2"] < 0.6
+    # item-factor correlations: attenuated by the 5-point coding, close to the latent loading
+    item_r = pd.Series(t["population_item_loadings"])
+    lam = pd.Series({i: d["loading"] for i, d in t["loadings"].items()})
+    assert list(item_r.index) == likert
+    assert ((lam - item_r) > 0).all() and ((lam - item_r) < 0.1).all()
+    f = big.latent[t["predictors"] + t["outcomes"]]
+    for item in ("rec4", "eff1", "int3"):
+        construct = t["loadings"][item]["construct"]
+        assert abs(np.corrcoef(x[item], f[construct])[0, 1] - item_r[item]) < 0.02
 
 
 def test_default_study_truth_matches_a_fresh_simulation(study):

@@ -37,6 +37,8 @@ README = [
     "population_score_regression: per outcome, OLS b and standardized beta of the outcome scale score (mean "
     "of its items after reverse keying, k + 1 - code) on the predictor scale scores, intercept included, in a "
     "clean draw of n respondents seeded SeedSequence([seed, 1]); the estimand of a regression on clean data.",
+    "population_item_loadings: corr(keyed item code, its latent factor) in the same clean draw: the attenuated "
+    "standardized loading that a CFA of the discretised items approaches (loading itself is on the latent metric).",
     "time: 所用时间 of careful respondents ~ lognormal(median, sigma) truncated below at floor x median; "
     "speeders ~ uniform(speeder_range) x median.",
 ]

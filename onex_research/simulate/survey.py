@@ -32,7 +32,9 @@ Files of a study (``write_study``)
     Everything planted; ``_readme`` explains the keys. ``population_score_regression``
     holds, per outcome, the OLS ``b`` and ``beta`` of the outcome scale score (mean of
     its items after reverse keying) on the 10 predictor scale scores in a very large
-    clean draw: the estimand of an n = 600 regression.
+    clean draw: the estimand of an n = 600 regression. ``population_item_loadings``:
+    each keyed item's correlation with its latent factor in the same draw, what the
+    standardized loading of a CFA on the discretised (Pearson-correlated) items is near.
 ``truth_dirty.csv``
     ``序号, rule, item, value, detail``: one row per planted reason (per cell for
     ``out_of_range`` and ``partial_skip``; per piece of personal information for ``pii``).
@@ -174,6 +176,17 @@ class SurveyStudy:
         bad = set(self.dirty.loc[self.dirty["rule"].isin(EXCLUSION_RULES), "序号"])
         return [i for i in self.responses.index if i not in bad]
 
+    def summary(self) -> pd.DataFrame:
+        """Planted dirt per rule: ``rule``, ``rows`` (distinct 序号), ``cells`` (truth rows)."""
+        g = self.dirty.groupby("rule", sort=False)["序号"]
+        out = pd.DataFrame({"rows": g.nunique(), "cells": g.size()}).reindex(list(DIRT_RULES), fill_value=0)
+        return out.rename_axis("rule").reset_index()
+
+    def _repr_html_(self) -> str:
+        head = (f"<b>SurveyStudy</b> {self.instrument.name}: {self.n_rows} rows "
+                f"({self.truth['n']} respondents + duplicates), seed {self.truth['seed']}")
+        return head + self.summary().to_html(index=False)
+
     def __repr__(self) -> str:
         counts = self.dirty.groupby("rule")["序号"].nunique().to_dict()
         return f"SurveyStudy({self.instrument.name}: {self.n_rows} rows, seed {self.truth['seed']}, dirty {counts})"
@@ -292,17 +305,24 @@ def longest_run(codes) -> np.ndarray:
     return best
 
 
-def _score_regression(model: _Model, ins: Instrument, n: int, rng, chunk: int = 50_000) -> dict:
-    """OLS of each outcome's scale score on the predictor scale scores, large clean draw."""
+def _population(model: _Model, n: int, rng, chunk: int = 50_000) -> tuple[dict, dict]:
+    """A large clean draw: OLS of each outcome's scale score on the predictor scale
+    scores, and each keyed item's correlation with its own latent factor."""
     factors = model.predictors + model.outcomes
-    scores = []
+    own = model.factor_of >= 0
+    scores, sums = [], np.zeros((5, len(model.likert)))
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
-        _, _, signal, sd = _draw(model, m, rng)
+        _, eta, signal, sd = _draw(model, m, rng)
         codes = _discretise(signal + rng.standard_normal(signal.shape) * sd, model.thresholds)
         keyed = np.where(model.sign < 0, model.k + 1 - codes, codes).astype(float)
         scores.append(np.column_stack([keyed[:, model.factor_of == f].mean(axis=1)
                                        for f in range(len(factors))]))
+        f = eta[:, np.maximum(model.factor_of, 0)]
+        sums += [keyed.sum(0), (keyed ** 2).sum(0), f.sum(0), (f ** 2).sum(0), (keyed * f).sum(0)]
+    sx, sxx, sf, sff, sxf = sums / n
+    r = (sxf - sx * sf) / np.sqrt((sxx - sx ** 2) * (sff - sf ** 2))
+    item_r = {c: round(float(r[j]), 4) for j, c in enumerate(model.likert) if own[j]}
     s = np.vstack(scores)
     x = s[:, :len(model.predictors)]
     out = {}
@@ -317,7 +337,7 @@ def _score_regression(model: _Model, ins: Instrument, n: int, rng, chunk: int = 
         for j, c in enumerate(model.predictors):
             terms[c] = {"b": round(float(b[j + 1]), 6), "beta": round(float(beta[j]), 6)}
         out[o] = {"r2": round(float(r2), 6), "terms": terms}
-    return out
+    return out, item_r
 
 
 # -- the study -------------------------------------------------------------------
@@ -410,7 +430,7 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
                   text=text, seconds=seconds, submitted=submitted, start=start, seed=seed)
     truth = study.truth
     if population_n:
-        reg = _score_regression(model, instrument, population_n,
-                                np.random.default_rng(np.random.SeedSequence([seed, 1])))
+        reg, item_r = _population(model, population_n, np.random.default_rng(np.random.SeedSequence([seed, 1])))
         truth["population_score_regression"] = {"n": population_n, "seed": [seed, 1], **reg}
+        truth["population_item_loadings"] = item_r
     return study
