@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import warnings
 from pathlib import Path
 
 from .errors import OnexError
@@ -347,6 +348,17 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args._argv = argv[1:]
+    with warnings.catch_warnings():
+        if not args.debug:  # one line per warning, without the source line
+            warnings.showwarning = _show_warning
+        return _dispatch(args)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _dispatch(args) -> int:
     try:
         return args.func(args) or EXIT_OK
     except KeyboardInterrupt:

@@ -1,0 +1,139 @@
+"""The ``onex-research`` command line: help, exit codes, one-line errors, the worked example.
+
+Runtime: ~15 s (one small simulated study cleaned, measured and regressed in-process;
+one subprocess for the real entry point; one notebook run for the README's worked
+example when ``notebooks/01_survey_cleaning.ipynb`` exists).
+"""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from onex_research import cli
+from onex_research.paths import DEFAULT_INSTRUMENT, DEFAULT_STUDY, PROJECT_ROOT
+
+COMMANDS = ["simulate", "clean", "measure", "regress", "interviews", "reproduce"]
+
+
+def _run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: onex-research {command}") and "--debug" in out
+
+
+def test_top_level_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert all(c in out for c in COMMANDS)
+
+
+def test_missing_file_is_exit_2_with_one_line(capsys, tmp_path):
+    code, out, err = _run(capsys, "reproduce", "--survey", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path))
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("onex-research reproduce: error: survey export not found") and "nope.xlsx" in err
+
+
+def test_debug_shows_the_exception(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        cli.main(["reproduce", "--debug", "--survey", str(tmp_path / "nope.xlsx")])
+
+
+def test_other_failures_are_exit_1(capsys, monkeypatch, tmp_path):
+    import onex_research.report.reproduce as rp
+
+    def broken(**kwargs):
+        raise RuntimeError("kernel died\nsecond line")
+
+    monkeypatch.setattr(rp, "reproduce", broken)
+    code, _, err = _run(capsys, "reproduce", "--out", str(tmp_path))
+    assert code == 1
+    assert err.count("\n") == 1 and "RuntimeError: kernel died; second line" in err and "--debug" in err
+
+
+@pytest.fixture(scope="module")
+def bad_instrument(tmp_path_factory):
+    """The default instrument with one matrix row renamed, so that it no longer fits the export."""
+    text = DEFAULT_INSTRUMENT.read_text(encoding="utf-8")
+    m = re.search(r"\{code: rec1, question: (\d+), sub: ([^,]+),", text)
+    path = tmp_path_factory.mktemp("ins") / "mismatched.yaml"
+    path.write_text(text.replace(m.group(0), m.group(0).replace(m.group(2), "不在导出里的子题")), encoding="utf-8")
+    return path, f"{m.group(1)}({m.group(2).strip()})"
+
+
+@pytest.mark.parametrize("command", ["clean", "reproduce"])
+def test_mismatched_instrument_names_the_column(command, bad_instrument, capsys, tmp_path):
+    path, header = bad_instrument
+    export = str(DEFAULT_STUDY / "wjx_text.xlsx")
+    argv = ([command, export] if command == "clean" else [command, "--survey", export])
+    code, _, err = _run(capsys, *argv, "--instrument", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err.count("\n") == 1, err
+    assert header in err, "the offending export column is named"
+
+
+def test_bad_option_is_argparse_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["simulate", "--seed", "seven", "--out", "x"])
+    assert exc.value.code == 2
+
+
+@pytest.fixture(scope="module")
+def small_study(tmp_path_factory):
+    out = tmp_path_factory.mktemp("study")
+    assert cli.main(["simulate", "--seed", "7", "--n", "300", "--out", str(out)]) == 0
+    return out
+
+
+def test_simulate_writes_a_study(small_study):
+    for name in ("wjx_text.xlsx", "wjx_codes.csv", "truth.json", "truth_dirty.csv"):
+        assert (small_study / name).stat().st_size > 0, name
+
+
+def test_clean_measure_regress_chain(small_study, capsys):
+    clean_dir, measure_dir, regress_dir = (small_study / d for d in ("clean", "measure", "regress"))
+    assert cli.main(["clean", str(small_study / "wjx_text.xlsx"), "--out", str(clean_dir)]) == 0
+    for name in ("clean.csv", "clean.sav", "exclusions.csv", "tables/clean__flow.docx"):
+        assert (clean_dir / name).exists(), name
+    data = str(clean_dir / "clean.csv")
+    assert cli.main(["measure", data, "--out", str(measure_dir)]) == 0
+    for name in ("reliability", "kmo_bartlett", "efa", "cfa_fit", "cfa_reliability"):
+        assert (measure_dir / "tables" / f"measure__{name}.tex").exists(), name
+    assert cli.main(["regress", data, "--outcome", "intention", "--out", str(regress_dir)]) == 0
+    steps = (regress_dir / "tables" / "regress__intention_steps.csv").read_text(encoding="utf-8-sig")
+    assert len(steps.strip().splitlines()) == 1 + 4, "header + role, drivers, barriers, facilitators"
+    capsys.readouterr()
+    assert cli.main(["regress", data, "--outcome", "nonsense", "--out", str(regress_dir)]) == 2
+    assert "choose from" in capsys.readouterr().err
+
+
+def test_entry_point_exit_code_and_stderr(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "onex_research.cli", "reproduce", "--corpus", str(tmp_path / "none")],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "corpus not found" in proc.stderr
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT / "notebooks" / "01_survey_cleaning.ipynb").exists(),
+                    reason="notebooks/01_survey_cleaning.ipynb is not written yet")
+def test_readme_worked_example(small_study, tmp_path, capsys):
+    """README "Bring your own data": simulate a study, then reproduce pointed at it (first notebook only)."""
+    out = tmp_path / "report"
+    code = cli.main(["reproduce", "--survey", str(small_study / "wjx_text.xlsx"), "--instrument",
+                     str(DEFAULT_INSTRUMENT), "--out", str(out), "--notebooks", "01", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert (out / "report.html").exists() and (out / "manifest.json").exists()
+    assert (out / "notebooks" / "01_survey_cleaning.html").exists()
+    assert str(small_study.name) in (out / "manifest.json").read_text(encoding="utf-8")
