@@ -173,13 +173,40 @@ def write_wenjuanxin(study, path, *, answers: str = "text", multi: str = "joined
     return path
 
 
-STUDY_FILES = ("wjx_text.xlsx", "wjx_codes.csv", "truth.json", "truth_dirty.csv", "truth_latent.csv")
+STUDY_FILES = ("README.md", "wjx_text.xlsx", "wjx_codes.csv", "truth.json", "truth_dirty.csv", "truth_latent.csv")
+
+
+def _readme(study) -> str:
+    t = study.truth
+    rows = "\n".join(f"| {r.rule} | {r.rows} | {r.cells} |" for r in study.summary().itertuples())
+    return f"""# Simulated study: {t['instrument']} (seed {t['seed']})
+
+Made by `onex_research.simulate.simulate_study` (n = {t['n']} respondents, {t['n_rows']} export rows
+with the planted duplicates) and `write_study`; regenerate the default study with
+`python scripts/make_default_study.py`. Nothing here is real: names, phone numbers and
+IP addresses are invented.
+
+| file | what |
+|---|---|
+| `wjx_text.xlsx` | Wenjuanxin export, answers as option text (按选项文本); skipped = `(跳过)` |
+| `wjx_codes.csv` | Wenjuanxin export, answers as codes (按序号), GBK; skipped = `-3` |
+| `truth.json` | the model (loadings, factor correlations, paths, role shifts, thresholds), the rates, the dirty rows and the population regression; `_readme` explains each key |
+| `truth_dirty.csv` | `序号, rule, item, value, detail`: one row per planted reason |
+| `truth_latent.csv` | latent factor scores, role and `copy_of` per 序号 |
+
+Planted dirt (rows = distinct 序号, cells = rows of `truth_dirty.csv`):
+
+| rule | rows | cells |
+|---|---|---|
+{rows}
+"""
+
 
 
 def write_study(study, folder) -> dict:
     """Write the exports and the truth of ``study`` into ``folder`` (created if needed).
 
-    Files: ``wjx_text.xlsx`` (option text), ``wjx_codes.csv`` (codes, GBK),
+    Files: ``README.md``, ``wjx_text.xlsx`` (option text), ``wjx_codes.csv`` (codes, GBK),
     ``truth.json``, ``truth_dirty.csv`` and ``truth_latent.csv`` (UTF-8, LF). The same
     study gives the same bytes.
 
@@ -191,6 +218,7 @@ def write_study(study, folder) -> dict:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {name: folder / name for name in STUDY_FILES}
+    paths["README.md"].write_bytes(_readme(study).encode("utf-8"))
     write_wenjuanxin(study, paths["wjx_text.xlsx"], answers="text")
     write_wenjuanxin(study, paths["wjx_codes.csv"], answers="codes", encoding="gbk")
     paths["truth.json"].write_text(json.dumps(study.truth, ensure_ascii=False, indent=1) + "\n",
