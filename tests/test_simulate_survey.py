@@ -362,3 +362,30 @@ def test_bad_export_options(study, tmp_path):
         export_wenjuanxin(study, answers="labels")
     with pytest.raises(ValueError, match=r"\.xlsx or \.csv"):
         write_wenjuanxin(study, tmp_path / "x.sav")
+
+
+def test_any_instrument_without_demographics(tmp_path):
+    from onex_research.instrument import load_instrument
+    yaml_text = """
+name: tiny
+scales:
+  agree7: [1, 2, 3, 4, 5, 6, 7]
+constructs:
+  trust: {label_zh: 信任, label_en: Trust}
+  use: {label_zh: 使用, label_en: Use, role: outcome}
+items:
+""" + "".join(
+        f"  - {{code: {c}{i}, question: {q}, sub: 子题{c}{i}, text_zh: 子题{c}{i}, text_en: x, construct: {con}, "
+        f"scale: agree7, reverse: {str(i == 3).lower()}, type: likert}}\n"
+        for q, (c, con) in enumerate([("t", "trust"), ("u", "use")], start=1) for i in (1, 2, 3))
+    (tmp_path / "tiny.yaml").write_text(yaml_text, encoding="utf-8")
+    tiny = load_instrument(tmp_path / "tiny.yaml")
+    s = simulate_study(tiny, n=300, seed=4, population_n=5_000)
+    assert s.truth["predictors"] == ["trust"] and s.truth["outcomes"] == ["use"]
+    assert s.truth["thresholds"].keys() == {"7"}
+    assert not (s.dirty["rule"] == "attention").any() and not (s.dirty["rule"] == "pii").any()
+    v = s.responses.drop(index=s.dirty_rows("out_of_range")).stack()
+    assert v.between(1, 7).all() and v.nunique() == 7
+    write_study(s, tmp_path / "out")
+    df = pd.read_csv(tmp_path / "out" / "wjx_codes.csv", encoding="gbk")
+    assert list(df.columns[6:]) == [f"{q}(子题{c}{i})" for q, c in ((1, "t"), (2, "u")) for i in (1, 2, 3)]

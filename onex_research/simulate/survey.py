@@ -413,9 +413,10 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     role, eta, signal, sd = _draw(model, n, rng)
     codes = _discretise(signal + rng.standard_normal(signal.shape) * sd, model.thresholds)
-    # careful respondents do not straight-line: redraw the (rare) long runs
+    # careful respondents do not straight-line: redraw the (rare) long runs; with fewer
+    # than 10 Likert items such runs are common and straight-lining is not identifiable
     limit = int(np.ceil(0.5 * len(model.likert)))
-    for _ in range(50):
+    for _ in range(50 if len(model.likert) >= 10 else 0):
         bad = np.flatnonzero((longest_run(codes) >= limit) | (codes.std(axis=1) == 0))
         if not len(bad):
             break
