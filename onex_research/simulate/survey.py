@@ -399,6 +399,26 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
     Returns
     -------
     SurveyStudy
+        ``.responses`` (item-coded answers as exported), ``.meta``, ``.latent``,
+        ``.dirty`` (one row per planted reason) and ``.truth``.
+
+    Notes
+    -----
+    The dirt groups are disjoint (see :class:`DirtRates`). Careful respondents answer
+    the attention item correctly, take at least 0.45 x 420 s, and never give the same
+    answer to half or more of the Likert items in a row, so that the cleaning defaults
+    (time < median / 3, a run over 60% of the items, a wrong attention answer, > 30% of
+    the Likert items skipped) separate them from the planted rows exactly.
+
+    Examples
+    --------
+    >>> from onex_research.instrument import load_instrument
+    >>> from onex_research.paths import DEFAULT_INSTRUMENT
+    >>> study = simulate_study(load_instrument(DEFAULT_INSTRUMENT), n=600, seed=20240512)
+    >>> study.summary()                                    # doctest: +SKIP
+    >>> write_study(study, "surveys/default_study")        # doctest: +SKIP
+    >>> big = simulate_study(extend_instrument(load_instrument(DEFAULT_INSTRUMENT), 16),
+    ...                      n=100_000, seed=1, population_n=0)  # 60 Likert items, ~2 s
     """
     from ._plant import plant  # the dirt and the bookkeeping
 
