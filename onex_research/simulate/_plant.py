@@ -66,8 +66,8 @@ def _timestamps(start, seconds):
 
 
 def plant(ins, model, rng, *, rates, role, eta, codes, demo, text, seconds, submitted, start, seed):
-    from .survey import (SPEEDER_RANGE, TIME_FLOOR, TIME_MEDIAN, TIME_SIGMA, EXCLUSION_RULES,
-                         SurveyStudy)
+    from ._model import SPEEDER_RANGE, TIME_FLOOR, TIME_MEDIAN, TIME_SIGMA
+    from .survey import EXCLUSION_RULES, SurveyStudy
     from scipy.special import ndtr, ndtri
 
     n, m = codes.shape
