@@ -274,7 +274,8 @@ def tukey(data: pd.DataFrame, dv: str, group: str, *, level: float = 0.95) -> pd
     -------
     DataFrame
         indexed by ``pair`` ("b-a", as R) with ``group1, group2, diff`` (mean of group2 −
-        mean of group1), ``ci_low, ci_high, p`` (adjusted), ``reject``.
+        mean of group1), ``ci_low, ci_high, p`` (adjusted), ``reject``. Groups are ordered
+        as R's factor levels: the category order of a categorical column, else sorted.
 
     Examples
     --------
@@ -287,9 +288,14 @@ def tukey(data: pd.DataFrame, dv: str, group: str, *, level: float = 0.95) -> pd
     labels = sub[group]
     if labels.nunique() < 2:
         raise ValueError(f"tukey: {group!r} needs at least 2 levels")
-    res = pairwise_tukeyhsd(sub[dv].to_numpy(float), labels.to_numpy(dtype=object), alpha=1 - level)
-    g1 = [res.groupsunique[i] for i, _ in zip(*np.triu_indices(len(res.groupsunique), 1))]
-    g2 = [res.groupsunique[j] for _, j in zip(*np.triu_indices(len(res.groupsunique), 1))]
+    # order the groups as R's factor levels: the category order, else sorted values
+    levels = ([c for c in labels.cat.categories if (labels == c).any()]
+              if isinstance(labels.dtype, pd.CategoricalDtype) else sorted(labels.unique().tolist()))
+    codes = labels.map({lev: k for k, lev in enumerate(levels)}).to_numpy(dtype=int)
+    res = pairwise_tukeyhsd(sub[dv].to_numpy(float), codes, alpha=1 - level)
+    pairs = list(zip(*np.triu_indices(len(levels), 1)))
+    g1 = [levels[int(res.groupsunique[i])] for i, _ in pairs]
+    g2 = [levels[int(res.groupsunique[j])] for _, j in pairs]
     out = pd.DataFrame({"group1": g1, "group2": g2, "diff": res.meandiffs,
                         "ci_low": res.confint[:, 0], "ci_high": res.confint[:, 1],
                         "p": res.pvalues, "reject": res.reject},

@@ -136,3 +136,12 @@ def test_results_show_as_frames(mtcars):
     pd.testing.assert_frame_equal(t.to_frame(), t.table)
     a = anova(mtcars, "mpg", "cyl")
     assert "Welch" in a._repr_html_() and a.to_frame().index.tolist() == ["between", "within", "total"]
+
+
+def test_tukey_follows_category_order(mtcars):
+    df = mtcars.assign(cyl_c=pd.Categorical(mtcars["cyl"].map({4: "four", 6: "six", 8: "eight"}),
+                                            categories=["four", "six", "eight"]))
+    res = tukey(df, "mpg", "cyl_c")
+    assert list(res.index) == ["six-four", "eight-four", "eight-six"]
+    ref = pd.DataFrame(G["anova_mtcars"]["tukey"])
+    np.testing.assert_allclose(res["diff"], ref["diff"], rtol=1e-10)
