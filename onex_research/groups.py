@@ -259,7 +259,7 @@ def compare_groups(data: pd.DataFrame, dvs: list, group: str) -> pd.DataFrame:
             res = anova(data, dv, group)
         t = res.table
         rows[dv] = {**res.descriptives["mean"].to_dict(),
-                    "f": t.loc["between", "f"], "df1": t.loc["between", "dof"], "df2": t.loc["within", "dof"],
+                    "f": t.loc["between", "f"], "df1": int(t.loc["between", "dof"]), "df2": int(t.loc["within", "dof"]),
                     "p": t.loc["between", "p"], "eta2": res.eta2, "welch_f": res.welch["f"],
                     "welch_df2": res.welch["df2"], "welch_p": res.welch["p"]}
     out = pd.DataFrame.from_dict(rows, orient="index")

@@ -279,7 +279,7 @@ def plot_simple_slopes(result: ModerationResult, *, ax=None, xlabel: str | None 
 
     if not isinstance(result, ModerationResult):
         raise TypeError(f"plot_simple_slopes needs a ModerationResult, got {type(result).__name__}")
-    fig, ax = (plt.subplots(figsize=(5, 4)) if ax is None else (ax.figure, ax))
+    fig, ax = (plt.subplots(figsize=(5, 5)) if ax is None else (ax.figure, ax))
     fit = result.fit.model
     X = pd.DataFrame(fit.model.exog, columns=fit.model.exog_names)
     base = X.mean()                               # covariates (and dummies) at their means
@@ -294,6 +294,7 @@ def plot_simple_slopes(result: ModerationResult, *, ax=None, xlabel: str | None 
                 label=f"{label} ({row['w']:.2f}): b = {row['b']:.3f}")
     ax.set_xlabel(xlabel or result.x)
     ax.set_ylabel(ylabel or result.y)
-    ax.legend(title=legend_title or result.w, frameon=False)
+    ax.legend(title=legend_title or result.w, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              frameon=False)                       # below the axes: never over a line
     fig.tight_layout()
     return fig

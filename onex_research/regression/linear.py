@@ -235,7 +235,7 @@ def hierarchical(data: pd.DataFrame, outcome: str, blocks: list, *, robust: str 
         d_r2 = res.r2 - prev_r2
         f_ch = (d_r2 / df1) / ((1 - res.r2) / df2) if df1 > 0 else np.nan
         rows.append({"step": k, "r2": res.r2, "adj_r2": res.adj_r2, "r2_change": d_r2,
-                     "f_change": f_ch, "df1": df1, "df2": df2,
+                     "f_change": f_ch, "df1": int(round(df1)), "df2": int(round(df2)),
                      "p_change": stats.f.sf(f_ch, df1, df2) if df1 > 0 else np.nan,
                      "n": res.n, "predictors": " + ".join(blocks[k - 1])})
         coefs.append(res.table.reset_index().assign(step=k))
