@@ -19,7 +19,7 @@ from ..errors import (DuplicateHeaderError, LabelNotOnScaleError, MissingQuestio
 from ..instrument import Instrument
 from ._decode import decode_codes, decode_multi, decode_option, decode_text
 from ._files import load_table
-from ._headers import Target, closest, map_header, norm
+from ._headers import closest, map_header, norm
 from .privacy import DEFAULT_SALT, hash_ip, split_ip
 
 __all__ = ["read_export", "META_COLUMNS", "multi_columns", "other_column"]

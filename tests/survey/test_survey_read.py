@@ -257,3 +257,14 @@ def test_reader_property_labels_in_any_form(tmp_path, data):
     raw = read_export(write_csv(df, path, encoding="gb18030"), ins)
     assert len(raw) == n
     assert raw["rec1"].tolist() == [pd.NA if c is None else c for c in codes]
+
+
+def test_tencent_multi_select_spread_over_option_columns(tmp_path, text_frame, reference, instrument):
+    df = _tencent(text_frame, instrument)
+    q6 = "Q6:" + instrument.items.at["certificates", "text_zh"]
+    cols = multi_columns(instrument, "certificates")
+    for k, label in enumerate(instrument.labels("certificates"), start=1):
+        df[f"{q6}-{label}"] = reference[cols[k - 1]].to_numpy()
+    df = df.drop(columns=[q6])
+    raw = read_export(write_csv(df, tmp_path / "t.csv", encoding="utf-8-sig"), instrument)
+    pd.testing.assert_frame_equal(raw[cols], reference[cols])
