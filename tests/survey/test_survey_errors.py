@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import write_csv, write_xlsx
+from survey_helpers import write_csv, write_xlsx
 
 from onex_research.errors import (DuplicateHeaderError, EmptyExportError, HeaderOnlyExportError,
                                   LabelNotOnScaleError, MissingQuestionError, OnexError,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 import pytest
-from conftest import sha256, write_csv, write_xlsx
+from survey_helpers import sha256, write_csv, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
