@@ -1,9 +1,28 @@
-"""Survey ingest, cleaning, scoring and export.
+"""Survey ingest, cleaning, scoring and export (issue 3).
 
-``read_export(path, instrument)`` -> one row per raw submission;
-``clean(raw, instrument)`` -> :class:`CleanResult` (``.data``, ``.exclusions``,
-``.changes``, ``.flow``); ``score(data, instrument)`` -> construct scores;
-``to_csv``/``to_sav`` write the clean data.
+The flow, one call per step::
+
+    ins = load_instrument("surveys/onex_instrument.yaml")
+    raw = read_export("surveys/default_study/wjx_text.xlsx", ins)   # one row per submission
+    res = clean(raw, ins)            # CleanResult: .data .exclusions .changes .flow .flow_table()
+    scores = score(res.data, ins)    # wide: index respondent_id, one column per construct
+    to_sav(res.data, "clean.sav", ins)
+
+Column contract of ``read_export`` and ``clean().data``
+-------------------------------------------------------
+* ``respondent_id`` (the export's 序号/编号, else the 1-based row), then
+  ``submitted_at, started_at, duration_s, source, source_detail, ip_hash, ip_region``
+  (:data:`META_COLUMNS`); the raw IP is never kept.
+* one column per single/Likert/attention item, named by item code, ``Int64`` codes
+  1..k (``<NA>`` missing). In ``clean().data``: out-of-range codes are ``<NA>``,
+  reverse-keyed items are recoded ``k + 1 - x`` (``CleanResult.reversed_items``) and
+  single-choice demographics are ``Categorical`` with the Chinese labels in scale order.
+* multi-select items as 0/1 ``Int64`` columns ``<item>__1 .. <item>__k`` (option
+  codes; :func:`multi_columns`), ``〖…〗`` other-text in ``<item>__other``.
+* text items as ``string``, personal data replaced by placeholders (:func:`scrub_pii`).
+
+Exclusion rule names (shared with ``onex_research.simulate``): ``speeder``,
+``straightliner``, ``attention``, ``duplicate``, ``missing``, ``out_of_range``.
 """
 
 from ..instrument import load_instrument
