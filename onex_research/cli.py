@@ -248,9 +248,11 @@ def cmd_reproduce(args) -> int:
     argv = ["onex-research", "reproduce", *args._argv]
     res = reproduce(survey=args.survey, instrument=args.instrument, corpus=args.corpus, out=args.out,
                     seed=args.seed, notebooks=args.notebooks, progress=not args.quiet,
-                    command=shlex.join(argv), allow_missing_glyphs=args.allow_missing_glyphs)
+                    command=shlex.join(argv), allow_missing_glyphs=args.allow_missing_glyphs,
+                    use_cache=not args.no_cache)
     total = sum(res.seconds.values())
-    print(f"reproduced {len(res.notebooks)} notebooks in {total:.0f} s: {res.report} and {res.manifest}")
+    reused = f" ({len(res.cached)} unchanged, from the cache)" if res.cached else ""
+    print(f"reproduced {len(res.notebooks)} notebooks{reused} in {total:.0f} s: {res.report} and {res.manifest}")
     return EXIT_OK
 
 
@@ -338,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="analysis seed (default: %(default)s)")
     p.add_argument("--notebooks", nargs="+", metavar="NAME", help="run only these notebooks (names or prefixes: 01 05)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--no-cache", action="store_true",
+                   help="run every notebook, even those whose inputs, notebook and library are unchanged")
     p.add_argument("--allow-missing-glyphs", action="store_true", help="record missing-glyph warnings, do not fail")
     p.set_defaults(func=cmd_reproduce)
     return parser

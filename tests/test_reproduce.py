@@ -215,6 +215,22 @@ def test_two_runs_give_identical_tables_and_figures(tiny_runs):
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
+def test_unchanged_notebooks_come_from_the_cache(tiny_runs, tmp_path):
+    first = tiny_runs[0]
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    for stem in first.notebooks:  # the same notebooks, copied: same bytes, same key
+        src = first.out_dir.parent / "nbs" / f"{stem}.ipynb"
+        (nb_dir / src.name).write_bytes(src.read_bytes())
+    before = {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    again = _run(nb_dir, first.out_dir, seed=7)
+    assert again.cached == first.notebooks, "nothing changed: both restored"
+    after = {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert after == before, "a warm run writes the same bytes (manifest included)"
+    changed = _run(nb_dir, first.out_dir, seed=8)
+    assert changed.cached == (), "a new seed runs the notebooks again"
+
+
 def test_missing_glyphs_fail_and_are_recorded(tmp_path):
     nb_dir = _notebook(tmp_path / "nbs", "01_glyph", "import matplotlib\nmatplotlib.rcParams['font.family'] = "
                        "['DejaVu Sans']\nmatplotlib.rcParams['font.sans-serif'] = ['DejaVu Sans']\n" + TINY_TABLE,

@@ -15,3 +15,5 @@ from .joint import JointDisplay, ThemeDisplay, joint_display  # noqa: F401
 
 # -- the output registry (Report) and the reproduce pipeline -----------------
 from .registry import Report, RegistryEntry, read_registry  # noqa: E402,F401
+# (``reproduce`` itself stays in onex_research.report.reproduce: a function of the same
+# name here would shadow the module)

@@ -18,8 +18,6 @@ notebook runs is recorded in the manifest and makes ``reproduce`` fail.
 
 from __future__ import annotations
 
-import os
-import re
 import shlex
 import sys
 import time
@@ -29,6 +27,9 @@ from pathlib import Path
 from ..errors import OnexError
 from ..paths import CORPUS, DEFAULT_INSTRUMENT, DEFAULT_STUDY, PROJECT_ROOT, REPORTS
 from . import manifest as _manifest
+from . import nbcache as _nbcache
+from .execute import (GLYPH_RE, SETUP_SOURCE, GlyphWarningError, NotebookError, glyph_messages,  # noqa: F401
+                      inject_parameters, notebook_title, run_notebook)
 from .html import write_report_html
 from .registry import read_registry
 
@@ -39,24 +40,6 @@ DEFAULT_SEED = 20240512
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_SURVEY = DEFAULT_STUDY / "wjx_text.xlsx"
 DEFAULT_CORPUS = CORPUS / "transcripts"
-GLYPH_RE = re.compile(r"Glyph \d+ .*?missing from (?:current )?font")
-_ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
-_INPUT_ERRORS = {"OnexError", "InstrumentError", "ValueError", "FileNotFoundError", "TypeError", "KeyError"}
-
-SETUP_SOURCE = """\
-# Injected by onex_research.report.reproduce: record every missing-glyph warning.
-import warnings
-warnings.filterwarnings("always", message=r"Glyph .* missing", category=UserWarning)"""
-
-
-class NotebookError(RuntimeError):
-    """A notebook failed for a reason other than bad input (a bug, a missing package)."""
-
-
-class GlyphWarningError(RuntimeError):
-    """A notebook drew characters its font lacks (matplotlib's "Glyph ... missing")."""
-
-
 @dataclass(frozen=True)
 class ReproduceResult:
     """What :func:`reproduce` wrote.
@@ -74,6 +57,8 @@ class ReproduceResult:
         Notebook -> wall-clock seconds (not written anywhere: no timings in outputs).
     glyph_warnings : dict
         Notebook -> list of missing-glyph messages (empty when all is well).
+    cached : tuple of str
+        The notebooks restored from the cache instead of run.
     """
 
     out_dir: Path
@@ -83,10 +68,12 @@ class ReproduceResult:
     html: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     glyph_warnings: dict = field(default_factory=dict)
+    cached: tuple = ()
 
     def __repr__(self) -> str:
         total = sum(self.seconds.values())
-        return f"ReproduceResult({str(self.out_dir)!r}: {len(self.notebooks)} notebooks in {total:.1f} s)"
+        return (f"ReproduceResult({str(self.out_dir)!r}: {len(self.notebooks)} notebooks in {total:.1f} s, "
+                f"{len(self.cached)} from the cache)")
 
 
 # -- notebooks -------------------------------------------------------------------
@@ -120,158 +107,36 @@ def list_notebooks(notebook_dir=None, select=None) -> list[Path]:
     return sorted(chosen)
 
 
-def _tags(cell) -> list:
-    return list(cell.get("metadata", {}).get("tags", []))
+def _snapshot(out: Path, skip: Path) -> dict:
+    """``{relative path: (mtime_ns, size)}`` of the files under ``out``, outside ``skip``."""
+    found = {}
+    if out.exists():
+        for p in out.rglob("*"):
+            if p.is_file() and skip not in p.parents:
+                st = p.stat()
+                found[p.relative_to(out).as_posix()] = (st.st_mtime_ns, st.st_size)
+    return found
 
 
-def inject_parameters(nb, params: dict, *, setup: str | None = SETUP_SOURCE):
-    """Insert the parameters (and a setup cell) into a notebook node, papermill-style.
-
-    A code cell tagged ``injected-parameters`` assigning each of ``params`` (as Python
-    literals) goes right after the first cell tagged ``parameters``, or first when
-    there is none; earlier injected cells are removed. ``setup`` (the glyph-warning
-    filter) goes first, tagged ``injected-setup``.
-    """
+def _run_or_restore(path, params, out, cache, library, *, timeout, progress, cwd):
+    """Run one notebook, or restore it from the cache; returns ``(nb, seconds, cached)``."""
     import nbformat
 
-    nb.cells = [c for c in nb.cells if not {"injected-parameters", "injected-setup"} & set(_tags(c))]
-    lines = ["# Parameters injected by onex-research reproduce"]
-    lines += [f"{k} = {v!r}" for k, v in params.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
-    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in _tags(c)), 0)
-    nb.cells.insert(at, cell)
-    if setup:
-        nb.cells.insert(0, nbformat.v4.new_code_cell(setup, metadata={"tags": ["injected-setup"]}))
-    for i, c in enumerate(nb.cells):  # stable ids: same notebook, same bytes
-        c["id"] = f"cell-{i}"
-    return nb
-
-
-def _kernel_manager_class(socket_dir: Path):
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class ThisPythonKernelManager(AsyncKernelManager):
-        """The ``python3`` kernel of the running interpreter, whatever kernelspecs are installed.
-
-        It talks over local IPC sockets in a private temporary folder rather than TCP.
-        """
-
-        def __init__(self, **kwargs):
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(socket_dir / "k"))
-            super().__init__(**kwargs)
-
-        @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
-                from ipykernel.kernelspec import get_kernel_dict
-
-                spec = get_kernel_dict()
-                self._kernel_spec = KernelSpec(resource_dir="", argv=spec["argv"],
-                                               display_name=spec["display_name"],
-                                               language=spec["language"], metadata=spec.get("metadata", {}))
-            return self._kernel_spec
-
-    return ThisPythonKernelManager
-
-
-def _kernel_env() -> dict:
-    env = dict(os.environ)
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    env["PYTHONHASHSEED"] = "0"
-    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    return env
-
-
-def _glyph_messages(nb) -> list[str]:
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            text = out.get("text", "") if out.get("output_type") == "stream" else ""
-            for line in str(text).splitlines():
-                if GLYPH_RE.search(line):
-                    found.append(line.strip())
-    return sorted(set(found))
-
-
-def _scrub(nb):
-    """Drop run-dependent bits from an executed notebook (timings, object addresses)."""
-    nb.metadata.pop("widgets", None)
-    nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
-        cell.get("metadata", {}).pop("execution", None)
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                out["text"] = _ADDRESS_RE.sub(" at 0x…", out["text"])
-            data = out.get("data", {})
-            if "text/plain" in data:
-                data["text/plain"] = _ADDRESS_RE.sub(" at 0x…", data["text/plain"])
-    return nb
-
-
-def _write_html(nb, path: Path) -> Path:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    nbformat.write(nb, str(path.with_suffix(".ipynb")))
-    return path
-
-
-def _title(nb, default: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return default
-
-
-def _input_error_names() -> set:
-    names, todo = set(_INPUT_ERRORS), [OnexError]
-    while todo:
-        cls = todo.pop()
-        names.add(cls.__name__)
-        todo += cls.__subclasses__()
-    return names
-
-
-def _run_one(path: Path, params: dict, html_path: Path, *, timeout, progress, cwd: Path):
-    import shutil
-    import tempfile
-
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-    from tqdm.auto import tqdm
-
-    nb = inject_parameters(nbformat.read(str(path), as_version=4), params)
-    n_code = sum(c.cell_type == "code" for c in nb.cells)
-    sockets = Path(tempfile.mkdtemp(prefix="onex-kernel-"))
-    bar = tqdm(total=n_code, desc=f"{path.stem:<20}", unit="cell", disable=not progress,
-               file=sys.stderr, leave=True, dynamic_ncols=True)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            kernel_manager_class=_kernel_manager_class(sockets),
-                            resources={"metadata": {"path": str(cwd)}},
-                            on_cell_executed=lambda **_: bar.update(1))
+    html_path = out / "notebooks" / f"{path.stem}.html"
+    key = _nbcache.notebook_key(path, params, library) if library else None
+    hit = _nbcache.lookup(cache, path.stem, key) if key else None
     t0 = time.perf_counter()
-    try:
-        client.execute(env=_kernel_env())
-    except CellExecutionError as exc:
-        _write_html(_scrub(nb), html_path)
-        where = f"notebook {path.stem} failed: {exc.ename}: {exc.evalue} (executed notebook: {html_path})"
-        if exc.ename in _input_error_names():
-            raise OnexError(where) from None
-        raise NotebookError(where) from None
-    finally:
-        bar.close()
-        shutil.rmtree(sockets, ignore_errors=True)
-    seconds = time.perf_counter() - t0
-    _write_html(_scrub(nb), html_path)
-    return nb, seconds
+    if hit is not None:
+        _nbcache.restore(hit, out)
+        if progress:
+            print(f"{path.stem:<20}: unchanged, restored from the cache ({hit.parent})", file=sys.stderr)
+        return nbformat.read(str(html_path.with_suffix(".ipynb")), as_version=4), time.perf_counter() - t0, True
+    before = _snapshot(out, cache)
+    nb, seconds = run_notebook(path, params, html_path, timeout=timeout, progress=progress, cwd=cwd)
+    if key:
+        after = _snapshot(out, cache)
+        _nbcache.store(cache, path.stem, key, out, [f for f, st in after.items() if before.get(f) != st])
+    return nb, seconds, False
 
 
 # -- inputs ----------------------------------------------------------------------
@@ -311,7 +176,7 @@ def _command(survey, instrument, corpus, out, seed, notebooks) -> str:
 def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int = DEFAULT_SEED,
               notebooks=None, progress: bool = True, cache_dir=None, notebook_dir=None,
               timeout: int = 900, command: str | None = None, validate: bool = True,
-              allow_missing_glyphs: bool = False) -> ReproduceResult:
+              allow_missing_glyphs: bool = False, use_cache: bool = True) -> ReproduceResult:
     """Run the notebooks on the given data and write the report folder.
 
     Parameters
@@ -343,6 +208,9 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
         mismatch fails fast with the offending columns named.
     allow_missing_glyphs : bool, default False
         Record missing-glyph warnings instead of failing.
+    use_cache : bool, default True
+        Restore a notebook's outputs from ``cache_dir`` when nothing it depends on has
+        changed (see :mod:`onex_research.report.nbcache`); False always runs it.
 
     Returns
     -------
@@ -382,14 +250,16 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     out.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
 
-    html, seconds, glyphs, titles = {}, {}, {}, {}
+    html, seconds, glyphs, titles, cached = {}, {}, {}, {}, []
+    library = _nbcache.library_digest() if use_cache else None
     for path in paths:
-        html_path = out / "notebooks" / f"{path.stem}.html"
-        nb, seconds[path.stem] = _run_one(path, params, html_path, timeout=timeout,
-                                          progress=progress, cwd=nb_dir)
-        html[path.stem] = html_path
-        glyphs[path.stem] = _glyph_messages(nb)
-        titles[path.stem] = _title(nb, path.stem)
+        nb, seconds[path.stem], hit = _run_or_restore(path, params, out, cache, library, timeout=timeout,
+                                                      progress=progress, cwd=nb_dir)
+        if hit:
+            cached.append(path.stem)
+        html[path.stem] = out / "notebooks" / f"{path.stem}.html"
+        glyphs[path.stem] = glyph_messages(nb)
+        titles[path.stem] = notebook_title(nb, path.stem)
 
     names = [p.stem for p in paths]
     entries = [e for nb in names for e in read_registry(out, nb)]
@@ -418,7 +288,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
            "outputs": sorted(outputs, key=lambda o: o["path"])}
     manifest = _manifest.write_manifest(out / _manifest.MANIFEST_NAME, doc)
     result = ReproduceResult(out_dir=out, report=report, manifest=manifest, notebooks=tuple(names),
-                             html=html, seconds=seconds, glyph_warnings=glyphs)
+                             html=html, seconds=seconds, glyph_warnings=glyphs, cached=tuple(cached))
     bad = {k: v for k, v in glyphs.items() if v}
     if bad and not allow_missing_glyphs:
         first = next(iter(bad.items()))
