@@ -229,8 +229,9 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     Notes
     -----
     The notebook variables injected are ``survey_path, instrument_path, truth_path,
-    corpus_dir, out_dir, seed, cache_dir`` (``truth_path`` is the ``truth.json`` beside
-    the export, or None).
+    corpus_dir, out_dir, seed, cache_dir``. ``truth_path`` is the simulator's
+    ``truth_dirty.csv`` beside the export (its ``truth.json`` is in the same folder:
+    ``onex_research.simulate.read_truth(Path(truth_path).parent)``), or None for real data.
     """
     survey = _existing(survey if survey is not None else DEFAULT_SURVEY, "survey export")
     instrument = _existing(instrument if instrument is not None else DEFAULT_INSTRUMENT, "instrument")
@@ -243,7 +244,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     if validate:
         _validate(survey, instrument)
     paths = list_notebooks(nb_dir, notebooks)
-    truth = survey.parent / "truth.json"
+    truth = survey.parent / "truth_dirty.csv"
     params = {"survey_path": str(survey), "instrument_path": str(instrument),
               "truth_path": str(truth) if truth.exists() else None, "corpus_dir": str(corpus),
               "out_dir": str(out), "seed": int(seed), "cache_dir": str(cache)}
@@ -268,8 +269,9 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     inputs = {"survey": _manifest.input_record(survey), "instrument": _manifest.input_record(instrument),
               "corpus": _manifest.input_record(corpus),
               "notebooks": {p.name: _manifest.sha256_file(p) for p in paths}}
-    if truth.exists():
-        inputs["truth"] = _manifest.input_record(truth)
+    for name in ("truth_dirty.csv", "truth.json"):
+        if (survey.parent / name).exists():
+            inputs[name.replace(".", "_")] = _manifest.input_record(survey.parent / name)
     outputs = []
     for e in entries:
         outputs += [{"path": f, "kind": e.kind, "name": e.name, "notebook": e.notebook, "made_by": e.made_by,
