@@ -78,9 +78,10 @@ def _fit_indices(S, sigma, f_min, n, dof, p):
     dof_b = p * (p - 1) // 2
     d, d_b = max(chi2 - dof, 0.0), max(chi2_b - dof_b, 0.0)
     cfi = 1.0 - d / max(d, d_b) if max(d, d_b) > 0 else 1.0
-    tli = ((chi2_b / dof_b) - (chi2 / dof)) / ((chi2_b / dof_b) - 1) if dof > 0 else np.nan
-    rmsea = np.sqrt(d / (dof * n)) if dof > 0 else np.nan
-    lo, hi = _rmsea_ci(chi2, dof, n)
+    # a just-identified model (df = 0) fits perfectly: lavaan reports TLI = 1, RMSEA = 0 [0, 0]
+    tli = ((chi2_b / dof_b) - (chi2 / dof)) / ((chi2_b / dof_b) - 1) if dof > 0 else 1.0
+    rmsea = np.sqrt(d / (dof * n)) if dof > 0 else 0.0
+    lo, hi = _rmsea_ci(chi2, dof, n) if dof > 0 else (0.0, 0.0)
     sd = np.sqrt(np.diag(S))
     resid = (S - sigma) / np.outer(sd, sd)
     srmr = np.sqrt(np.mean(resid[np.tril_indices(p)] ** 2))
@@ -181,7 +182,8 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     RMSEA = sqrt(max(χ² − df, 0)/(df·n)), with a 90% CI from the noncentral χ²
     (Browne & Cudeck, 1993); SRMR is lavaan's default ``srmr`` (Bentler's): the root mean
     square of (s_ij − σ_ij)/sqrt(s_ii s_jj) over the p(p+1)/2 elements including the
-    diagonal. Standard errors come from the expected information, vcov = (2/n)·H⁻¹ with
+    diagonal. A just-identified model (df = 0) gets p = NaN, TLI = 1 and RMSEA = 0 [0, 0],
+    as lavaan reports. Standard errors come from the expected information, vcov = (2/n)·H⁻¹ with
     H = Δ'(Σ⁻¹⊗Σ⁻¹)Δ (lavaan's ``information="expected"``); standardized SEs use the delta
     method with a numerical Jacobian.
 

@@ -4,7 +4,9 @@
 # r-cran-semtools r-cran-jsonlite).  Writes:
 #   tests/reference/HolzingerSwineford1939.csv   (lavaan::HolzingerSwineford1939, all columns)
 #   tests/reference/bfi.csv                      (psychTools::bfi, 25 items + gender, education, age)
-#   tests/reference/lavaan_hs1939.json, lavaan_hs1939_cross.json, lavaan_bfi.json
+#   tests/reference/sim_goodfit.csv                (200 x 6, simulated here with set.seed(1))
+#   tests/reference/lavaan_hs1939.json, lavaan_hs1939_cross.json, lavaan_hs1939_df0.json,
+#   lavaan_goodfit.json, lavaan_bfi.json
 suppressPackageStartupMessages({
   library(lavaan); library(psychTools); library(semTools); library(jsonlite)
 })
@@ -28,7 +30,7 @@ reference <- function(model_list, data, name) {
                            "logl", "aic", "bic", "ntotal"))
   pe <- parameterEstimates(fit)
   ss <- standardizedSolution(fit)               # type = "std.all", delta-method se
-  phi <- lavInspect(fit, "cor.lv")
+  phi <- cov2cor(lavInspect(fit, "cov.lv"))     # ("cor.lv" returns the variance for one factor)
   # composite reliability and AVE from standardized loadings (by hand, the formula used in Python)
   lam <- ss[ss$op == "=~", ]
   cr <- sapply(names(model_list), function(f) {
@@ -66,6 +68,20 @@ hs_cross <- list(visual = c("x1", "x2", "x3", "x9"), textual = c("x4", "x5", "x6
                  speed = c("x7", "x8", "x9"))
 write_json(reference(hs_cross, hs, "HolzingerSwineford1939 cross-loading"),
            file.path(out, "lavaan_hs1939_cross.json"),
+           digits = NA, auto_unbox = TRUE, pretty = TRUE, matrix = "rowmajor")
+
+# edge cases: a just-identified model (df = 0) and a model that fits better than its df
+write_json(reference(list(textual = c("x4", "x5", "x6")), hs, "HolzingerSwineford1939 df = 0"),
+           file.path(out, "lavaan_hs1939_df0.json"),
+           digits = NA, auto_unbox = TRUE, pretty = TRUE, matrix = "rowmajor")
+set.seed(1)
+eta <- rnorm(200)
+sim <- sapply(c(.7, .6, .5, .7, .6, .5), function(l) l * eta + sqrt(1 - l^2) * rnorm(200))
+colnames(sim) <- paste0("y", 1:6)
+sim <- as.data.frame(sim)
+write.csv(sim, file.path(out, "sim_goodfit.csv"), row.names = FALSE)
+write_json(reference(list(f = paste0("y", 1:6)), sim, "simulated, chi2 < df"),
+           file.path(out, "lavaan_goodfit.json"),
            digits = NA, auto_unbox = TRUE, pretty = TRUE, matrix = "rowmajor")
 
 bfi_model <- list(agree = paste0("A", 1:5), consc = paste0("C", 1:5), extra = paste0("E", 1:5),
