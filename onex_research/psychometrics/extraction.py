@@ -21,19 +21,19 @@ def _top_eigen(s: np.ndarray, nf: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _minres_objective(psi: np.ndarray, r: np.ndarray, nf: int) -> tuple[float, np.ndarray]:
-    """psych's ``fit.residuals`` (sum of squared lower-triangle residuals) and the
-    gradient psych gives optim (``FAgr.minres``: the diagonal misfit)."""
+    """ULS discrepancy concentrated on the uniquenesses, ``0.5 * sum_{j > nf} e_j^2`` over
+    the eigenvalues of ``R - Psi``, and its exact gradient ``diag(L L' + Psi - R)``, the
+    gradient psych hands to optim (``FAgr.minres``). Its minimiser is psych's minres
+    solution (where the diagonal fits exactly, the off-diagonal residual sum of squares
+    that psych's ``fit.residuals`` reports is minimal too)."""
     s = r.copy()
-    np.fill_diagonal(s, 1.0 - psi)
+    np.fill_diagonal(s, np.diag(r) - psi)
     vals, vecs = np.linalg.eigh(s)
-    vals, vecs = vals[::-1][:nf], vecs[:, ::-1][:, :nf]
-    eps = np.finfo(float).eps
-    v_obj = np.where(vals < eps, 100 * eps, vals)
-    lam = vecs * np.sqrt(v_obj)
-    res = s - lam @ lam.T
-    f = float((np.tril(res, -1) ** 2).sum())
-    lam_g = vecs * np.sqrt(np.maximum(vals, 0.0))
-    grad = (lam_g ** 2).sum(axis=1) + psi - np.diag(r)
+    vals, vecs = vals[::-1], vecs[:, ::-1]
+    top = np.maximum(vals[:nf], 0.0)
+    f = 0.5 * float((vals[nf:] ** 2).sum() + ((vals[:nf] - top) ** 2).sum())
+    lam = vecs[:, :nf] * np.sqrt(top)
+    grad = (lam ** 2).sum(axis=1) + psi - np.diag(r)
     return f, grad
 
 
@@ -51,7 +51,8 @@ def _ml_objective(psi: np.ndarray, r: np.ndarray, nf: int) -> tuple[float, np.nd
     return float(f), g / psi ** 2
 
 
-def _optimise(fun, start: np.ndarray, r: np.ndarray, nf: int, upper: float) -> tuple[np.ndarray, bool]:
+def _optimise(fun, start: np.ndarray, r: np.ndarray, nf: int, upper: float,
+              precise: bool = True) -> tuple[np.ndarray, bool]:
     # psych calls optim(method = "L-BFGS-B", parscale = 0.01): the optimiser works on
     # psi / 0.01. We run L-BFGS-B on the same scale but to a tighter tolerance, so the
     # result is the optimum that R approaches (R stops at factr = 1e7, ~1e-5 away).
@@ -63,7 +64,8 @@ def _optimise(fun, start: np.ndarray, r: np.ndarray, nf: int, upper: float) -> t
 
     res = optimize.minimize(f, start / scale, jac=True, method="L-BFGS-B",
                             bounds=[(LOWER / scale, upper / scale)] * len(start),
-                            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+                            options={"ftol": 1e-15 if precise else 2.2e-9,  # R: factr 1e7
+                                     "gtol": 1e-10 if precise else 1e-6, "maxiter": 2000})
     psi = res.x * scale
     # L-BFGS-B may stop on a line-search failure at the optimum (psych's minres gradient
     # is the diagonal misfit, not the exact gradient), so judge convergence by the
@@ -74,12 +76,13 @@ def _optimise(fun, start: np.ndarray, r: np.ndarray, nf: int, upper: float) -> t
     return psi, bool(res.success or np.abs(pg).max() < 1e-4)
 
 
-def minres(r: np.ndarray, nf: int) -> tuple[np.ndarray, dict]:
+def minres(r: np.ndarray, nf: int, *, precise: bool = True) -> tuple[np.ndarray, dict]:
     """Minimum residual (ULS) factoring, as ``psych::fa(fm = "minres")``: uniquenesses
-    start at ``1 - smc`` and are bounded to [0.005, max(1, smc)]."""
+    start at ``1 - smc`` and are bounded to [0.005, max(1, smc)]. ``precise=False``
+    stops at R's optim tolerance (used by parallel analysis)."""
     s_smc = smc(r)
     upper = max(s_smc.max(), 1.0)
-    psi, ok = _optimise(_minres_objective, np.diag(r) - s_smc, r, nf, upper)
+    psi, ok = _optimise(_minres_objective, np.diag(r) - s_smc, r, nf, upper, precise)
     s = r.copy()
     np.fill_diagonal(s, np.diag(r) - psi)
     vals, vecs = _top_eigen(s, nf)

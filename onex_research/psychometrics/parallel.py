@@ -47,10 +47,10 @@ class ParallelResult:
         return as_frame_repr_html(self.eigenvalues, head)
 
 
-def _fa_values(r: np.ndarray) -> np.ndarray:
+def _fa_values(r: np.ndarray, precise: bool = True) -> np.ndarray:
     """Eigenvalues of R with the communalities of a one-factor minres solution on the
     diagonal: ``psych::fa(r, nfactors = 1, fm = "minres")$values``."""
-    lam, _ = extraction.minres(r, 1)
+    lam, _ = extraction.minres(r, 1, precise=precise)
     s = r.copy()
     np.fill_diagonal(s, (lam ** 2).sum(axis=1))
     return np.linalg.eigvalsh(s)[::-1]
@@ -119,7 +119,7 @@ def parallel_analysis(items: pd.DataFrame, *, n_iter: int = 100, seed=None,
         z = rng.standard_normal((n, p))
         rs = np.corrcoef(z, rowvar=False)
         pc_sim[i] = np.linalg.eigvalsh(rs)[::-1]
-        fa_sim[i] = _fa_values(rs)
+        fa_sim[i] = _fa_values(rs, precise=False)
     pc_q = np.quantile(pc_sim, quantile, axis=0)
     fa_q = np.quantile(fa_sim, quantile, axis=0)
     table = pd.DataFrame({
