@@ -224,3 +224,14 @@ def test_mediation_survives_singular_resamples(mtcars):
     with pytest.warns(UserWarning, match="singular"):
         res = mediation(df, "hp", "wt", "mpg", covariates=["rare"], n_boot=400, seed=5)
     assert np.isfinite(res.ci_low) and np.isfinite(res.ci_high) and np.isnan(res.boot).sum() > 50
+
+
+def test_non_identifier_column_names(mtcars):
+    df = mtcars.rename(columns={"wt": "车重 t", "mpg": "油耗"}).assign(**{"缸 数": mtcars["cyl"].astype(str)})
+    res = hierarchical(df, "油耗", [["缸 数"], ["车重 t"]])
+    last = res.steps[-1].table
+    assert "车重 t" in last.index and "C(缸 数)[T.6]" in last.index
+    ref = ols(mtcars, "mpg ~ C(cyl) + wt").table
+    np.testing.assert_allclose(last.loc["车重 t", "b"], ref.loc["wt", "b"], rtol=1e-12)
+    med = mediation(df, "hp", "车重 t", "油耗", n_boot=100, seed=1)
+    assert med.paths.loc["b", "b"] == pytest.approx(ols(mtcars, "mpg ~ hp + wt").table.loc["wt", "b"])

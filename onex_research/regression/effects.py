@@ -131,7 +131,7 @@ def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | 
     fa = ols(sub, f"{tm} ~ {tx}{cov}", level=level)
     fb = ols(sub, f"{ty} ~ {tx} + {tm}{cov}", level=level)
     fc = ols(sub, f"{ty} ~ {tx}{cov}", level=level)
-    a, b = fa.table.loc[tx, "b"], fb.table.loc[tm, "b"]
+    a, b = fa.table.loc[x, "b"], fb.table.loc[m, "b"]
     ab = a * b
 
     rng = np.random.default_rng(seed)
@@ -154,11 +154,11 @@ def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | 
                       f"design (e.g. a constant covariate) and were left out", UserWarning, stacklevel=2)
     alpha = 1 - level
     lo, hi = np.quantile(boot[~bad], [alpha / 2, 1 - alpha / 2])
-    se_a, se_b = fa.table.loc[tx, "se"], fb.table.loc[tm, "se"]
+    se_a, se_b = fa.table.loc[x, "se"], fb.table.loc[m, "se"]
     sob_se = np.sqrt(b ** 2 * se_a ** 2 + a ** 2 * se_b ** 2)
     z, zc = ab / sob_se, stats.norm.ppf(1 - alpha / 2)
     paths = pd.DataFrame.from_dict({
-        "a": _row(fa, tx), "b": _row(fb, tm), "c": _row(fc, tx), "c_prime": _row(fb, tx),
+        "a": _row(fa, x), "b": _row(fb, m), "c": _row(fc, x), "c_prime": _row(fb, x),
         "indirect": {"b": ab, "se": np.std(boot[~bad], ddof=1), "t": np.nan, "p": np.nan, "ci_low": lo, "ci_high": hi},
         "sobel": {"b": ab, "se": sob_se, "t": z, "p": 2 * stats.norm.sf(abs(z)),
                   "ci_low": ab - zc * sob_se, "ci_high": ab + zc * sob_se},

@@ -29,6 +29,11 @@ def term(data: pd.DataFrame, column: str) -> str:
     return name if numeric else f"C({name})"
 
 
+def _unquote(name: str) -> str:
+    """``Q("成效")`` -> ``成效`` in a term name (``C(Q("x"))[T.a]`` -> ``C(x)[T.a]``)."""
+    return re.sub(r'Q\("((?:[^"\\]|\\.)*)"\)', r"\1", name)
+
+
 @dataclass(frozen=True)
 class OLSResult:
     """Result of :func:`ols`; see there for the columns of ``table``."""
@@ -102,7 +107,8 @@ def ols(data: pd.DataFrame, formula: str, *, robust: str | None = None, level: f
     Returns
     -------
     OLSResult
-        ``table`` indexed by ``term`` (statsmodels' names, ``Intercept`` first) with
+        ``table`` indexed by ``term`` (statsmodels' names, ``Intercept`` first, with any
+        ``Q("...")`` quoting removed, so a column's own name indexes its row) with
         ``b, se, beta, t, p, ci_low, ci_high, vif``; ``r2, adj_r2, f, f_p`` (also
         ``fvalue``), ``df_model, df_resid, n``; ``model`` is the statsmodels results object.
 
@@ -150,7 +156,7 @@ def ols(data: pd.DataFrame, formula: str, *, robust: str | None = None, level: f
         "b": fit.params.to_numpy(), "se": fit.bse.to_numpy(), "beta": beta,
         "t": fit.tvalues.to_numpy(), "p": fit.pvalues.to_numpy(),
         "ci_low": ci.iloc[:, 0].to_numpy(), "ci_high": ci.iloc[:, 1].to_numpy(),
-        "vif": _vif(X, names)}, index=pd.Index(names, name="term"))
+        "vif": _vif(X, names)}, index=pd.Index([_unquote(nm) for nm in names], name="term"))
     f, f_p = (float(np.squeeze(fit.fvalue)), float(fit.f_pvalue)) if fit.df_model > 0 else (np.nan, np.nan)
     return OLSResult(table=table, r2=float(fit.rsquared), adj_r2=float(fit.rsquared_adj), f=f, f_p=f_p,
                      df_model=float(fit.df_model), df_resid=float(fit.df_resid), n=int(fit.nobs),
