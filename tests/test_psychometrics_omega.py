@@ -35,7 +35,7 @@ def ref_parallel():
 
 
 OMEGA_CASES = {"bfi25_nf3": (slice(0, 25), 3), "bfi25_nf5": (slice(0, 25), 5),
-               "NO_nf3": (slice(15, 25), 3)}
+               "NO_nf3": (slice(15, 25), 3), "N_nf1": (slice(15, 20), 1), "A_nf1": (slice(0, 5), 1)}
 
 
 @pytest.mark.parametrize("case", list(OMEGA_CASES))
@@ -53,7 +53,25 @@ def test_omega_matches_psych(bfi, ref_omega, case):
     np.testing.assert_allclose(res.g_loadings, r["gloading"], atol=1e-3)
     flipped = tuple(c for c, k in zip(bfi.columns[cols], r["key"]) if k < 0)
     assert res.reversed == flipped
-    assert 0 < res.omega_h < res.omega_total < 1
+    assert 0 < res.omega_h < 1 and 0 < res.omega_total < 1
+    if nf > 1:
+        assert res.omega_h < res.omega_total
+
+
+def test_scale_reliability_table(bfi, ref_omega):
+    # R: psych::alpha(bfi[1:5], keys = "A1")$total; psych::omega(bfi[1:5], nfactors = 1)$omega.tot
+    from onex_research.psychometrics import reliability, scale_reliability
+
+    scales = {"A": list(bfi.columns[:5]), "N": list(bfi.columns[15:20])}
+    tab = scale_reliability(bfi, scales, keys={"A": ["A1"]})
+    assert list(tab.index) == ["A", "N"]
+    assert list(tab.columns) == ["n_items", "n", "alpha", "std_alpha", "ci_low", "ci_high",
+                                 "omega_total", "average_r", "min_r_drop"]
+    assert tab.at["A", "alpha"] == pytest.approx(reliability(bfi[scales["A"]], keys=["A1"]).alpha)
+    assert tab.at["A", "omega_total"] == pytest.approx(ref_omega["A_nf1"]["omega_total"], abs=1e-4)
+    assert tab.at["N", "omega_total"] == pytest.approx(ref_omega["N_nf1"]["omega_total"], abs=1e-4)
+    with pytest.raises(ValueError, match="not in the data"):
+        scale_reliability(bfi, {"X": ["A1", "Q9"]})
 
 
 def test_omega_default_is_three_factors(bfi):

@@ -21,6 +21,7 @@ __all__ = [
     "CorrelationResult",
     "reliability",
     "ReliabilityResult",
+    "scale_reliability",
 ]
 
 
@@ -347,3 +348,47 @@ def reliability(items: pd.DataFrame, *, keys=None, ci: float = 0.95) -> Reliabil
         mean=float(total.mean()), sd=float(total.std()), items=table,
         reversed=tuple(c for c, s in zip(x.columns, key) if s < 0),
     )
+
+
+def scale_reliability(data: pd.DataFrame, scales: dict, *, keys: dict | None = None) -> pd.DataFrame:
+    """Reliability of several scales at once: alpha with Feldt CI and omega total.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Item columns (reverse-keyed items recoded, or listed in ``keys``).
+    scales : dict
+        ``{scale: [items]}``, e.g. ``instrument.construct_items()``.
+    keys : dict, optional
+        ``{scale: [items to reverse]}``, passed to :func:`reliability`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by scale, columns ``n_items, n, alpha, std_alpha, ci_low, ci_high,
+        omega_total, average_r, min_r_drop``. ``omega_total`` is McDonald's omega from a
+        one-factor minres solution (``psych::omega(x, nfactors = 1)$omega.tot``).
+
+    Examples
+    --------
+    >>> scale_reliability(items, ins.construct_items())  # doctest: +SKIP
+    # R: sapply(scales, function(s) psych::alpha(x[s])$total$raw_alpha)
+    """
+    from .omega import omega  # omega imports efa, which needs this module's neighbours
+
+    if not isinstance(scales, dict) or not scales:
+        raise TypeError("scale_reliability: scales must be a non-empty {scale: [items]} dict")
+    rows = {}
+    for name, cols in scales.items():
+        missing = [c for c in cols if c not in data.columns]
+        if missing:
+            raise ValueError(f"scale_reliability: scale {name!r} names items not in the data: {missing}")
+        rel = reliability(data[list(cols)], keys=(keys or {}).get(name))
+        om = omega(data[list(cols)], n_factors=1) if len(cols) >= 3 else None
+        rows[name] = {"n_items": rel.n_items, "n": rel.n, "alpha": rel.alpha, "std_alpha": rel.std_alpha,
+                      "ci_low": rel.ci_low, "ci_high": rel.ci_high,
+                      "omega_total": om.omega_total if om is not None else np.nan,
+                      "average_r": rel.average_r, "min_r_drop": rel.items["r_drop"].min()}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "scale"
+    return out

@@ -95,13 +95,16 @@ save(c(list(versions = versions), fa_cases), "psych_fa.json")
 # ---- omega ------------------------------------------------------------------------------
 om_case <- function(o) {
   list(omega_h = o$omega_h, omega_total = o$omega.tot, alpha = o$alpha,
-       sl = mat(o$schmid$sl), phi = mat(o$schmid$phi), gloading = unname(c(o$schmid$gloading)),
+       sl = mat(o$schmid$sl), phi = if (is.null(o$schmid$phi)) NULL else mat(o$schmid$phi),
+       gloading = unname(c(o$schmid$gloading)),
        key = unname(o$key))
 }
 omegas <- list(
   bfi25_nf3 = om_case(psych::omega(items, nfactors = 3, plot = FALSE)),
   bfi25_nf5 = om_case(psych::omega(items, nfactors = 5, plot = FALSE)),
-  NO_nf3 = om_case(psych::omega(items[, 16:25], nfactors = 3, plot = FALSE)))
+  NO_nf3 = om_case(psych::omega(items[, 16:25], nfactors = 3, plot = FALSE)),
+  N_nf1 = suppressWarnings(om_case(psych::omega(items[, 16:20], nfactors = 1, plot = FALSE))),
+  A_nf1 = suppressWarnings(om_case(psych::omega(items[, 1:5], nfactors = 1, plot = FALSE))))
 save(c(list(versions = versions), omegas), "psych_omega.json")
 
 # ---- parallel analysis ------------------------------------------------------------------
