@@ -99,6 +99,29 @@ def test_notes_when_strands_diverge(rng):
     assert td.rho < -0.6 and "方向相反" in td.note_zh and "salience" in td.note_en
 
 
+def test_saturated_prevalence_compares_mentions(rng):
+    """Every interview mentions the theme: rank roles by mentions per interview."""
+    ivs = _interviews()
+    sv = _survey(rng, {"学生": 0.2, "教师": 0.5, "管理人员": 0.8, "企业人员": -0.8})
+    cod = _coded(ivs, {"学生": 5, "教师": 5, "管理人员": 5, "企业人员": 5})
+    extra = cod[cod["role"].isin(["管理人员"])].assign(text=lambda d: d["text"] + "又说")
+    more = pd.concat([cod, extra, extra.assign(text=lambda d: d["text"] + "再说")], ignore_index=True)
+    t = joint_display(sv, more, ivs).table
+    rec = t[t["theme"] == "recognition"].set_index("role")
+    assert rec["prevalence"].tolist() == [1.0] * 4
+    assert rec["mentions_per_interview"].tolist() == [2.0, 2.0, 6.0, 2.0]
+    td = joint_display(sv, more, ivs).for_theme("recognition")
+    assert td.measure == "mentions_per_interview"
+    fig = joint_display(sv, more, ivs).plot("recognition")
+    assert [p.get_width() for p in fig.axes[1].patches] == pytest.approx([2, 2, 6, 2])
+    assert "提及次数" in fig.axes[1].get_xlabel()
+    note = td.note_zh
+    assert note.startswith("各角色提及率均≥80%，故按每次访谈的提及次数比较")
+    assert "管理人员排在社会认可的最高位" in note
+    plain = joint_display(sv, more, ivs, saturation=None).for_theme("recognition").note_zh
+    assert "提及次数" not in plain and "最高位" not in plain
+
+
 def test_quotes(agree):
     jd = joint_display(*agree, n_quotes=2)
     q = jd.for_theme("teachers").quotes
@@ -116,7 +139,7 @@ def test_for_theme_frame_and_notes(agree):
     f = td.to_frame()
     assert f.index.name == "role" and f.index.tolist() == ROLES
     assert list(f.columns) == ["n", "mean", "sd", "ci_low", "ci_high", "n_interviews", "n_coded",
-                               "prevalence_pct"]
+                               "prevalence_pct", "mentions_per_interview"]
     assert f["prevalence_pct"].tolist() == [40.0, 60.0, 80.0, 20.0]
     assert td.notes.startswith(td.note_zh + "典型引述：“") and td.notes.count("”（") == 2
     assert "企业参与" in td.caption_zh
@@ -142,8 +165,12 @@ def test_errors(agree):
         joint_display(sv.drop(columns="cooperation"), cod, ivs)
     with pytest.raises(JointDisplayError, match="not in interviews: \\['X9'\\]"):
         joint_display(sv, pd.concat([cod, pd.DataFrame({"code": ["quality"], "interview_id": ["X9"]})]), ivs)
-    with pytest.raises(JointDisplayError, match="duplicated interview_id"):
-        joint_display(sv, cod, pd.concat([ivs, ivs.iloc[:1]]))
+    clash = pd.concat([ivs, ivs.iloc[:1].assign(role="教师")])
+    with pytest.raises(JointDisplayError, match=r"several roles for interview_id\(s\): \['S0'\]"):
+        joint_display(sv, cod, clash)
+    # a table of turns (one row per turn) works as the list of interviews
+    turns = pd.concat([ivs, ivs, ivs], ignore_index=True)
+    pd.testing.assert_frame_equal(joint_display(sv, cod, turns).table, joint_display(sv, cod, ivs).table)
     with pytest.warns(UserWarning, match=r"code\(s\) \['nope'\] have no hits"):
         joint_display(sv, cod, ivs, themes=["quality"], code_map={"quality": "nope"})
 

@@ -36,6 +36,7 @@ DEFAULT_LABELS = {
     "n_interviews": "访谈数",
     "n_coded": "提及数",
     "prevalence_pct": "提及率（%）",
+    "mentions_per_interview": "每访谈提及",
 }
 
 #: Statistics that cannot exceed 1 in absolute value (APA drops their leading zero).
@@ -48,7 +49,7 @@ BOUNDED_COLUMNS = (
 STAR_COLUMNS = ("beta", "b", "r", "estimate", "std", "coef", "mean")
 
 #: Decimals for particular columns (percentages), overriding ``decimals``.
-COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1}
+COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1}
 
 #: Columns printed as integers.
 INTEGER_COLUMNS = ("n", "dof", "df", "n_obs", "n_items", "count")

@@ -76,7 +76,9 @@ class ThemeDisplay:
         ``interview_id, role, text``.
     note_zh, note_en : str
     rho : float
-        Spearman's rho between role means and prevalences (NaN if < 3 roles).
+        Spearman's rho between role means and the interview measure (NaN if < 3 roles).
+    measure : {"prevalence", "mentions_per_interview"}
+        The interview measure the note compares (see ``saturation``).
     """
 
     theme: str
@@ -89,6 +91,7 @@ class ThemeDisplay:
     note_zh: str
     note_en: str
     rho: float
+    measure: str = "prevalence"
 
     @property
     def caption_zh(self) -> str:
@@ -105,6 +108,7 @@ class ThemeDisplay:
             "n": t["n"], "mean": t["mean"], "sd": t["sd"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
             "n_interviews": t["n_interviews"], "n_coded": t["n_coded"],
             "prevalence_pct": (100 * t["prevalence"]).round(1),
+            "mentions_per_interview": t["mentions_per_interview"],
         }, index=t.index)
         out.index.name = "role"
         return out
@@ -132,13 +136,14 @@ class JointDisplay:
     table : pandas.DataFrame
         Tidy, one row per theme x role: ``theme, role, construct, code, n, mean, sd,
         se, ci_low, ci_high, n_interviews, n_coded, prevalence, prevalence_ci_low,
-        prevalence_ci_high, z_survey, z_interview``. ``z_*`` are standardised
+        prevalence_ci_high, n_mentions, mentions_per_interview, z_survey, z_interview``
+        (``n_mentions``: coded units, e.g. sentences, in the role's interviews). ``z_*`` are standardised
         differences of a role from the average role (survey: in pooled within-role
         SDs; interviews: in SDs of a proportion at the average prevalence).
     quotes : pandas.DataFrame
         ``theme, code, interview_id, role, text``.
     notes : pandas.DataFrame
-        Indexed by theme: ``note_zh, note_en, rho``.
+        Indexed by theme: ``note_zh, note_en, rho, measure``.
     excluded : dict
         Rows left out, with the reason (e.g. survey rows without a role).
     """
@@ -167,7 +172,7 @@ class JointDisplay:
             quotes=self.quotes.loc[self.quotes["theme"] == theme, ["interview_id", "role", "text"]]
             .reset_index(drop=True),
             note_zh=self.notes.loc[theme, "note_zh"], note_en=self.notes.loc[theme, "note_en"],
-            rho=float(self.notes.loc[theme, "rho"]),
+            rho=float(self.notes.loc[theme, "rho"]), measure=self.notes.loc[theme, "measure"],
         )
 
     def plot(self, theme: str, **kwargs):
@@ -219,15 +224,18 @@ def _wilson(k, n, confidence):
 
 
 def _interviews_by_role(hits, interviews, code, roles, confidence):
-    with_code = set(hits.loc[hits["code"] == code, "interview_id"])
+    code_hits = hits.loc[hits["code"] == code, "interview_id"]
+    with_code = set(code_hits)
     rows = []
     for role in roles:
         ids = set(interviews.loc[interviews["role"] == role, "interview_id"])
         n, k = len(ids), len(ids & with_code)
+        m = int(code_hits.isin(ids).sum())
         lo, hi = _wilson(k, n, confidence)
         rows.append({"role": role, "n_interviews": n, "n_coded": k,
                      "prevalence": k / n if n else np.nan,
-                     "prevalence_ci_low": lo, "prevalence_ci_high": hi})
+                     "prevalence_ci_low": lo, "prevalence_ci_high": hi,
+                     "n_mentions": m, "mentions_per_interview": m / n if n else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -242,15 +250,17 @@ def _standardise(t):
     return z_s, z_i
 
 
-def _pick_quotes(hits, code, n_quotes, length):
+def _pick_quotes(hits, code, n_quotes, length, n_codes):
+    """Quotes of the right length that speak to this code only, from different roles."""
     lo, hi = length
     q = hits.loc[(hits["code"] == code) & hits["text"].notna(), ["interview_id", "role", "text", "doc"]]
     q = q.assign(text=q["text"].astype(str).str.strip()).drop_duplicates("text")
     if q.empty:
         return q.drop(columns="doc")
     n = q["text"].str.len()
-    q = q.assign(_pen=np.where(n < lo, lo - n, np.where(n > hi, n - hi, 0)))
-    q = q.sort_values(["_pen", "interview_id", "doc", "text"], kind="stable")
+    q = q.assign(_pen=np.where(n < lo, lo - n, np.where(n > hi, n - hi, 0)),
+                 _codes=q["text"].map(n_codes).fillna(1).to_numpy())
+    q = q.sort_values(["_pen", "_codes", "interview_id", "doc", "text"], kind="stable")
     chosen, seen_roles = [], set()
     for pass_ in (0, 1):  # first one per role, then fill up
         for idx, row in q.iterrows():
@@ -276,14 +286,23 @@ def _unique_extreme(values: pd.Series, which: str):
     return hit[0] if len(hit) == 1 else None
 
 
-def _note(t, label_zh, label_en):
+def _note(t, label_zh, label_en, saturation):
     both = t[(t["n"] > 1) & (t["n_interviews"] > 0)].set_index("role")
     if len(both) < 2:
         return ("两类数据共同覆盖的角色不足两个，无法比较。",
-                "Fewer than two roles appear in both strands; no comparison is possible.", np.nan)
+                "Fewer than two roles appear in both strands; no comparison is possible.", np.nan,
+                "prevalence")
     m, p = both["mean"], both["prevalence"]
     en = ROLE_LABELS_EN
     zh_parts, en_parts = [], []
+    measure = "prevalence"
+    if saturation is not None and (p >= saturation).all():
+        measure = "mentions_per_interview"
+        p = both[measure]
+        zh_parts.append(f"各角色提及率均≥{saturation:.0%}，故按每次访谈的提及次数比较")
+        en_parts.append(f"every role's prevalence is at least {saturation:.0%}, so interviews are "
+                        "compared on mentions per interview")
+    n_pre = len(zh_parts)
     s_hi, s_lo = _unique_extreme(m, "max"), _unique_extreme(m, "min")
     i_hi, i_lo = _unique_extreme(p, "max"), _unique_extreme(p, "min")
     agree = [(r, zh_w, en_w) for r, other, zh_w, en_w in
@@ -302,7 +321,7 @@ def _note(t, label_zh, label_en):
         zh_parts.append(f"问卷中{s_lo}评分最低，而访谈中{s_lo}提及最多")
         en_parts.append(f"the survey rates {label_en} lowest among {en.get(s_lo, s_lo)}, "
                         f"yet they mention it most in interviews")
-    if not zh_parts and s_hi is not None and i_hi is not None:
+    if len(zh_parts) == n_pre and s_hi is not None and i_hi is not None:
         zh_parts.append(f"问卷评分最高的是{s_hi}，访谈提及最多的是{i_hi}")
         en_parts.append(f"the survey rates it highest among {en.get(s_hi, s_hi)}, "
                         f"interviews mention it most among {en.get(i_hi, i_hi)}")
@@ -314,9 +333,9 @@ def _note(t, label_zh, label_en):
         zh_parts.append(f"角色排序总体一致（{r}）")
         en_parts.append(f"the role rankings broadly agree ({r})")
     elif np.isfinite(rho) and rho <= -0.6:
-        zh_parts.append(f"角色排序方向相反（{r}），提及率反映话题显著性而非评价高低，"
+        zh_parts.append(f"角色排序方向相反（{r}），访谈提及反映话题显著性而非评价高低，"
                         "评分低的角色可能更常把它当作问题提出")
-        en_parts.append(f"the rankings run opposite ways ({r}); prevalence measures salience, "
+        en_parts.append(f"the rankings run opposite ways ({r}); mentions measure salience, "
                         "not judgement, so low-rating roles may raise it as a problem")
     elif np.isfinite(rho):
         zh_parts.append(f"角色排序仅部分一致（{r}）")
@@ -325,10 +344,13 @@ def _note(t, label_zh, label_en):
     if z.notna().any() and (z.max() - z.min()) < 0.2:
         zh_parts.append("问卷中各角色差异很小（标准化差异 < 0.2）")
         en_parts.append("survey differences between roles are small (< 0.2 SD)")
-    zh = "；".join(zh_parts) + "。" if zh_parts else "两类数据无明确的一致或分歧。"
+    if len(zh_parts) == n_pre:
+        zh_parts.append("两类数据无明确的一致或分歧")
+        en_parts.append("no clear agreement or divergence")
+    zh = "；".join(zh_parts) + "。"
     en_text = "; ".join(en_parts)
-    en_text = (en_text[0].upper() + en_text[1:] + ".") if en_text else "No clear agreement or divergence."
-    return zh, en_text, rho
+    en_text = en_text[0].upper() + en_text[1:] + "."
+    return zh, en_text, rho, measure
 
 
 # ------------------------------------------------------------------ builder
@@ -345,6 +367,7 @@ def joint_display(
     n_quotes: int = 2,
     quote_length=(15, 120),
     confidence: float = 0.95,
+    saturation: float | None = 0.8,
 ) -> JointDisplay:
     """Build the survey x interview joint display, theme by theme.
 
@@ -357,7 +380,9 @@ def joint_display(
         ``text`` (the redacted segment, for quotes) and ``role`` (ignored: roles come
         from ``interviews``).
     interviews : DataFrame
-        One row per interview: ``interview_id, role`` (the denominators).
+        ``interview_id, role``: one row per interview (the denominators), or the turns
+        of :func:`onex_research.text.read_transcripts` (one row per turn; the rows of
+        an interview must agree on its role).
     themes : sequence of str, default :data:`THEMES`
     construct_map : dict, optional
         Theme -> survey column; default :data:`CONSTRUCT_MAP`
@@ -375,6 +400,11 @@ def joint_display(
         ``quote_length`` characters preferred, ties broken by interview id.
     confidence : float, default 0.95
         Level of the t interval of means and the Wilson interval of prevalences.
+    saturation : float or None, default 0.8
+        When every role's prevalence is at least this, prevalence cannot rank the
+        roles (keyword coding finds most themes in most interviews), and the notes
+        compare the survey with ``mentions_per_interview`` instead, saying so.
+        None always uses prevalence.
 
     Returns
     -------
@@ -385,8 +415,8 @@ def joint_display(
     Raises
     ------
     JointDisplayError
-        Missing columns (named), interviews coded but absent from ``interviews``,
-        duplicate interview ids.
+        Missing columns (named), interviews coded but absent from ``interviews``, an
+        interview with two roles.
     """
     construct_map = {**CONSTRUCT_MAP, **(construct_map or {})}
     code_map = {**CODE_MAP, **(code_map or {})}
@@ -398,9 +428,10 @@ def joint_display(
     _require(survey_scores, "survey_scores", ["role", *[construct_map[t] for t in themes]])
     _require(coded, "coded", ["interview_id", "code"])
     _require(interviews, "interviews", ["interview_id", "role"])
-    dup = interviews["interview_id"][interviews["interview_id"].duplicated()].unique().tolist()
+    ivs = interviews[["interview_id", "role"]].drop_duplicates()
+    dup = ivs["interview_id"][ivs["interview_id"].duplicated()].unique().tolist()
     if dup:
-        raise JointDisplayError(f"interviews has duplicated interview_id(s): {dup[:10]}")
+        raise JointDisplayError(f"interviews gives several roles for interview_id(s): {dup[:10]}")
     stray = sorted(set(coded["interview_id"]) - set(interviews["interview_id"]), key=str)
     if stray:
         raise JointDisplayError(
@@ -408,7 +439,7 @@ def joint_display(
             "transcript metadata (read_transcripts) for every coded document")
 
     scores = survey_scores.assign(role=_roles(survey_scores["role"], aliases))
-    ivs = interviews.assign(role=_roles(interviews["role"], aliases))
+    ivs = ivs.assign(role=_roles(ivs["role"], aliases))
     hits = coded.drop(columns=[c for c in ("role",) if c in coded.columns])
     hits = hits.merge(ivs[["interview_id", "role"]], on="interview_id", how="left")
     if "text" not in hits.columns:
@@ -429,6 +460,7 @@ def joint_display(
         warnings.warn(f"code(s) {absent_codes} have no hits in coded (prevalence 0); codes present: "
                       f"{sorted(set(hits['code']), key=str)}", UserWarning, stacklevel=2)
 
+    n_codes = hits.dropna(subset=["text"]).groupby("text")["code"].nunique()
     tables, quotes, notes = [], [], []
     for theme in themes:
         construct, code = construct_map[theme], code_map[theme]
@@ -439,11 +471,11 @@ def joint_display(
         t.insert(2, "construct", construct)
         t.insert(3, "code", code)
         tables.append(t)
-        q = _pick_quotes(hits, code, n_quotes, quote_length)
+        q = _pick_quotes(hits, code, n_quotes, quote_length, n_codes)
         quotes.append(q.assign(theme=theme, code=code))
         zh, en = THEME_LABELS.get(theme, (theme, theme))
-        nz, ne, rho = _note(t, zh, en)
-        notes.append({"theme": theme, "note_zh": nz, "note_en": ne, "rho": rho})
+        nz, ne, rho, measure = _note(t, zh, en, saturation)
+        notes.append({"theme": theme, "note_zh": nz, "note_en": ne, "rho": rho, "measure": measure})
     quote_df = pd.concat(quotes, ignore_index=True)[["theme", "code", "interview_id", "role", "text"]]
     return JointDisplay(
         table=pd.concat(tables, ignore_index=True), quotes=quote_df,
