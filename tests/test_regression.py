@@ -235,3 +235,14 @@ def test_non_identifier_column_names(mtcars):
     np.testing.assert_allclose(last.loc["车重 t", "b"], ref.loc["wt", "b"], rtol=1e-12)
     med = mediation(df, "hp", "车重 t", "油耗", n_boot=100, seed=1)
     assert med.paths.loc["b", "b"] == pytest.approx(ols(mtcars, "mpg ~ hp + wt").table.loc["wt", "b"])
+
+
+def test_hierarchical_uses_only_the_model_columns(mtcars):
+    # a column named like a formula function ("C") must not be taken for C(...)
+    df = mtcars.assign(C=np.nan)
+    res = hierarchical(df, "mpg", [["C(cyl)"], ["wt", "hp:wt"]])
+    assert (res.summary["n"] == 32).all() and len(res.excluded) == 0
+    df.loc[[1, 2], "hp"] = np.nan                     # hp only appears inside "hp:wt"
+    with pytest.warns(UserWarning, match="dropped 2 of 32"):
+        res = hierarchical(df, "mpg", [["C(cyl)"], ["wt", "hp:wt"]])
+    assert (res.summary["n"] == 30).all()

@@ -224,8 +224,11 @@ def hierarchical(data: pd.DataFrame, outcome: str, blocks: list, *, robust: str 
                          "e.g. [['gender', 'role'], ['recognition', 'motivation']]")
     y_term = term(data, outcome)
     block_terms = [[term(data, v) if v in data.columns else v for v in block] for block in blocks]
-    used = [outcome] + [c for c in data.columns if any(
-        re.search(rf"(?<![\w]){re.escape(c)}(?![\w])", t) for block in blocks for t in block)]
+    entries = [t for block in blocks for t in block]
+    named = [t for t in entries if t in data.columns]
+    terms_ = [t for t in entries if t not in data.columns]          # e.g. "C(role)", "x:w"
+    used = [outcome] + [c for c in data.columns if c != outcome and (c in named or any(
+        re.search(rf"(?<![\w]){re.escape(c)}(?![\w(])", t) for t in terms_))]
     complete = data[used].notna().all(axis=1)
     excluded = data.index[~complete]
     if len(excluded):
