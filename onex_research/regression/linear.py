@@ -234,7 +234,7 @@ def hierarchical(data: pd.DataFrame, outcome: str, blocks: list, *, robust: str 
     if len(excluded):
         warnings.warn(f"hierarchical: dropped {len(excluded)} of {len(data)} rows with missing "
                       f"values in {used} (listwise over all blocks)", UserWarning, stacklevel=2)
-    sub = data.loc[complete]
+    sub = data.loc[complete, used]          # only the model columns: a column named "C" would shadow C()
     rows, coefs, steps, terms = [], [], [], []
     prev_r2, prev_df = 0.0, 0.0
     for k, block in enumerate(block_terms, start=1):
