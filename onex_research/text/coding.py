@@ -16,7 +16,7 @@ from .normalize import normalize
 __all__ = ["Code", "CodingFrame", "load_frame", "split_sentences", "code", "code_matrix",
            "code_cooccurrence", "exemplars", "kappa", "coding_f1"]
 
-_SENT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*[”」』]?")
+_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』]?")
 _META = ("interview_id", "role", "turn", "speaker", "school_type")
 
 
@@ -140,7 +140,10 @@ def load_frame(path) -> CodingFrame:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split at 。！？!?；; and line breaks; a closing quote stays with its sentence."""
+    """Split after 。！？!? and at line breaks; a closing quote stays with its sentence.
+
+    Semicolons do not end a sentence (as in :func:`onex_research.simulate.split_sentences`).
+    """
     return [s.strip() for s in _SENT.findall(text) if s.strip()]
 
 
