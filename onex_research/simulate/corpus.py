@@ -198,11 +198,16 @@ def _fill(template, rng):
 
 
 def _role_table(role_themes):
-    tab = ROLE_THEMES if role_themes is None else pd.DataFrame(role_themes)
+    if role_themes is None:
+        tab = ROLE_THEMES
+    elif isinstance(role_themes, pd.DataFrame):
+        tab = role_themes
+    else:
+        tab = pd.DataFrame.from_dict(dict(role_themes), orient="index")
     unknown = set(tab.columns) - set(THEMES)
     if unknown:
         raise ValueError(f"role_themes: unknown themes {sorted(unknown)}; use {list(THEMES)}")
-    tab = tab.reindex(columns=list(THEMES), fill_value=0.0).astype(float)
+    tab = tab.reindex(columns=list(THEMES)).fillna(0.0).astype(float)
     if (tab.to_numpy() < 0).any() or (tab.sum(axis=1) <= 0).any():
         raise ValueError("role_themes: every row needs non-negative weights with a positive sum")
     return tab.div(tab.sum(axis=1), axis=0)
@@ -222,7 +227,8 @@ def simulate_corpus(n_interviews: int = 24, *, seed: int = 0, roles=None, role_t
         ``{role: probability}`` to draw roles, or a sequence of roles cycled in order.
         Default: the four roles of ``ROLE_THEMES`` cycled (学生, 教师, 管理人员, 企业人员).
     role_themes : DataFrame or dict, optional
-        Role x theme weights (rows normalised); default :data:`ROLE_THEMES`.
+        Role x theme weights (a DataFrame, or ``{role: {theme: weight}}``; missing themes
+        get 0, rows are normalised); default :data:`ROLE_THEMES`.
     turns_per_interview, sentences_per_turn : int or (low, high), default (6, 10), (3, 7)
         Question/answer pairs per interview and sentences per answer, uniform, inclusive.
     filler_rate : float, default 0.2
