@@ -322,8 +322,8 @@ class TopicCorpus:
         The word tokens of each document.
     texts : list of str
         Tokens joined by single spaces, with ``。`` after every ``sentence_length``-th token
-        (and at the end): jieba (plain or with ``corpus/userdict.txt``) gives the tokens back,
-        plus the ``。`` and space tokens a segmenter drops.
+        (and at the end): jieba with ``corpus/userdict.txt`` gives the tokens back, plus the
+        ``。`` and space tokens a segmenter drops (plain jieba splits a few domain terms).
     topic_word : pandas.DataFrame
         True topic-word distributions, topics (named after the themes) x ``vocabulary``;
         rows sum to 1.
