@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+from threadpoolctl import threadpool_limits
 
 from ._cfa_ml import _fit_ml, _numeric_jacobian, _Spec, _standardize, _z_table
 
@@ -221,7 +222,9 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     if np.linalg.matrix_rank(S) < p:
         raise ValueError("cfa: the item covariance matrix is singular (an item is constant or "
                          "a linear combination of others)")
-    theta, f_min, H, iters = _fit_ml(spec, S)
+    # small matrices: OpenBLAS threads only add latency (5x slower on a busy machine)
+    with threadpool_limits(1, user_api="blas"):
+        theta, f_min, H, iters = _fit_ml(spec, S)
     sigma = spec.sigma(theta)
     vcov = 2.0 / n * np.linalg.inv(H)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
