@@ -138,7 +138,7 @@ def test_for_theme_frame_and_notes(agree):
     td = joint_display(*agree).for_theme("enterprise")
     f = td.to_frame()
     assert f.index.name == "role" and f.index.tolist() == ROLES
-    assert list(f.columns) == ["n", "mean", "sd", "ci_low", "ci_high", "n_interviews", "n_coded",
+    assert list(f.columns) == ["n", "mean", "ci_low", "ci_high", "n_interviews", "n_coded",
                                "prevalence_pct", "mentions_per_interview"]
     assert f["prevalence_pct"].tolist() == [40.0, 60.0, 80.0, 20.0]
     assert td.notes.startswith(td.note_zh + "典型引述：“") and td.notes.count("”（") == 2

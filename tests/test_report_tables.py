@@ -204,9 +204,9 @@ def test_confidence_interval_columns():
     df = pd.DataFrame({"mean": [3.2, 2.5], "ci_low": [3.05, np.nan], "ci_high": [3.35, np.nan],
                        "prevalence_pct": [66.6667, 0.0]})
     f = format_table(df)
-    assert list(f.columns) == ["M", "95% CI", "提及率（%）"]
+    assert list(f.columns) == ["M", "95% CI", "提及率/%"]
     assert f["95% CI"].tolist() == ["[3.050, 3.350]", ""]
-    assert f["提及率（%）"].tolist() == ["66.7", "0.0"]
+    assert f["提及率/%"].tolist() == ["66.7", "0.0"]
     g = format_table(df, combine_ci=False, column_decimals={"prevalence_pct": 0})
-    assert list(g.columns) == ["M", "95% CI LL", "95% CI UL", "提及率（%）"]
-    assert g["提及率（%）"].tolist() == ["67", "0"]
+    assert list(g.columns) == ["M", "95% CI LL", "95% CI UL", "提及率/%"]
+    assert g["提及率/%"].tolist() == ["67", "0"]

@@ -35,8 +35,8 @@ DEFAULT_LABELS = {
     "role": "角色",
     "n_interviews": "访谈数",
     "n_coded": "提及数",
-    "prevalence_pct": "提及率（%）",
-    "mentions_per_interview": "每访谈提及",
+    "prevalence_pct": "提及率/%",
+    "mentions_per_interview": "次/访谈",
 }
 
 #: Statistics that cannot exceed 1 in absolute value (APA drops their leading zero).

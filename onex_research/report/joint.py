@@ -101,10 +101,12 @@ class ThemeDisplay:
         return f"{self.label_en.capitalize()}: survey means and interview prevalence by role"
 
     def to_frame(self) -> pd.DataFrame:
-        """Publication table: one row per role, prevalence in %, CI as text columns kept numeric."""
+        """Publication table by role: ``n, mean, ci_low, ci_high, n_interviews, n_coded,
+        prevalence_pct, mentions_per_interview`` (SD left out so that it fits a page;
+        it is in :attr:`table`)."""
         t = self.table
         out = pd.DataFrame({
-            "n": t["n"], "mean": t["mean"], "sd": t["sd"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
+            "n": t["n"], "mean": t["mean"], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
             "n_interviews": t["n_interviews"], "n_coded": t["n_coded"],
             "prevalence_pct": (100 * t["prevalence"]).round(1),
             "mentions_per_interview": t["mentions_per_interview"],
