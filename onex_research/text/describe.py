@@ -13,6 +13,16 @@ __all__ = ["frequencies", "tfidf_keywords", "textrank_keywords", "cooccurrence",
            "cooccurrence_network", "plot_network", "word_cloud", "plot_word_cloud", "doc_term_matrix"]
 
 
+def _cjk_font():
+    """Use the project's CJK font for matplotlib if onex_research.report.fonts offers one."""
+    try:
+        from onex_research.report.fonts import use_cjk_font
+
+        use_cjk_font()
+    except Exception:  # no font module or no CJK font: labels may show as boxes, nothing breaks
+        pass
+
+
 def _token_lists(data, tokens):
     if isinstance(data, pd.DataFrame):
         if tokens not in data.columns:
@@ -217,6 +227,8 @@ def plot_network(G, *, ax=None, seed=0, font_family=None):
     ``onex_research.report.fonts.use_cjk_font()`` first so the labels show.
     """
     import matplotlib.pyplot as plt
+
+    _cjk_font()
     import networkx as nx
 
     if ax is None:
@@ -281,6 +293,8 @@ def word_cloud(freqs, *, font_path=None, seed=0, width=900, height=600, max_word
 def plot_word_cloud(freqs, *, ax=None, **kwargs):
     """Draw :func:`word_cloud` on matplotlib axes; returns the Figure."""
     import matplotlib.pyplot as plt
+
+    _cjk_font()
 
     wc = word_cloud(freqs, **kwargs)
     if ax is None:

@@ -14,6 +14,16 @@ __all__ = ["topic_prevalence", "intertopic_map", "plot_intertopic_map", "plot_pr
            "topics_to_codes", "topic_recovery", "TopicRecovery"]
 
 
+def _cjk_font():
+    """Use the project's CJK font for matplotlib if onex_research.report.fonts offers one."""
+    try:
+        from onex_research.report.fonts import use_cjk_font
+
+        use_cjk_font()
+    except Exception:  # no font module or no CJK font: labels may show as boxes, nothing breaks
+        pass
+
+
 def topic_prevalence(result: TopicResult, groups, *, clusters=None, n_boot=1000, seed=0,
                      level=0.95) -> pd.DataFrame:
     """Mean topic share by group, with a cluster-bootstrap confidence interval.
@@ -64,6 +74,8 @@ def topic_prevalence(result: TopicResult, groups, *, clusters=None, n_boot=1000,
 def plot_prevalence(prevalence: pd.DataFrame, *, labels=None, ax=None):
     """Dot-and-interval plot of :func:`topic_prevalence`; returns the Figure."""
     import matplotlib.pyplot as plt
+
+    _cjk_font()
 
     groups = list(pd.unique(prevalence["group"]))
     topics = list(pd.unique(prevalence["topic"]))
@@ -127,6 +139,8 @@ def intertopic_map(result: TopicResult) -> pd.DataFrame:
 def plot_intertopic_map(result_or_map, *, ax=None):
     """Bubble plot of :func:`intertopic_map` (area ~ prevalence); returns the Figure."""
     import matplotlib.pyplot as plt
+
+    _cjk_font()
 
     m = intertopic_map(result_or_map) if isinstance(result_or_map, TopicResult) else result_or_map
     if ax is None:

@@ -195,7 +195,7 @@ def _fit_matrix(X, k, method, seed, max_iter, doc_iter=100):
 
 
 def fit_topics(token_lists, k, *, method="lda", seed=0, top_n=10, min_df=2, max_df=1.0,
-               max_iter=50, index=None) -> TopicResult:
+               max_iter=50, n_init=1, index=None) -> TopicResult:
     """Fit an LDA or NMF topic model to token lists.
 
     Parameters
@@ -215,6 +215,10 @@ def fit_topics(token_lists, k, *, method="lda", seed=0, top_n=10, min_df=2, max_
     min_df, max_df : default 2, 1.0
         Vocabulary limits (CountVectorizer semantics).
     max_iter : int, default 50
+    n_init : int, default 1
+        Fits with seeds ``seed, seed + 1, ...``; the one with the best objective is kept
+        (LDA: the variational bound, ``model.score``; NMF: the smallest reconstruction
+        error). Guards against a poor local optimum.
     index : array-like, optional
         Row labels of ``doc_topics`` (default 0..n-1).
 
@@ -225,11 +229,17 @@ def fit_topics(token_lists, k, *, method="lda", seed=0, top_n=10, min_df=2, max_
     if int(k) < 1:
         raise ValueError(f"k must be a positive integer, got {k}")
     X, terms = _vectorize(token_lists, min_df, max_df)
-    return _result(X, terms, int(k), method, seed, top_n, max_iter, index)
+    best = None
+    for s in range(int(seed), int(seed) + max(int(n_init), 1)):
+        fit = _fit_matrix(X, int(k), method, s, max_iter)
+        obj = fit[0].score(X) if method == "lda" else -fit[0].reconstruction_err_
+        if best is None or obj > best[0]:
+            best = (obj, s, fit)
+    return _result(X, terms, int(k), method, best[1], top_n, best[2], index)
 
 
-def _result(X, terms, k, method, seed, top_n, max_iter, index=None):
-    model, W, H = _fit_matrix(X, k, method, seed, max_iter)
+def _result(X, terms, k, method, seed, top_n, fit, index=None):
+    model, W, H = fit
     topics = pd.Index(range(1, k + 1), name="topic")
     tw = pd.DataFrame(H, index=topics, columns=pd.Index(terms, name="word"))
     rows = []
