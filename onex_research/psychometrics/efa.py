@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from threadpoolctl import threadpool_limits
 
 from . import extraction
 from ._common import as_frame_repr_html, as_items, pairwise_cor
@@ -226,10 +227,11 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
     p = r.shape[0]
     if not isinstance(n_factors, (int, np.integer)) or not 1 <= n_factors < p:
         raise ValueError(f"efa: n_factors must be an integer from 1 to {p - 1}, got {n_factors!r}")
-    if method == "pa":
-        lam, info = extraction.principal_axis(r, n_factors, min_err=pa_min_err, max_iter=pa_max_iter)
-    else:
-        lam, info = extraction.METHODS[method](r, n_factors)
+    with threadpool_limits(1, user_api="blas"):  # small matrices: BLAS threads only contend
+        if method == "pa":
+            lam, info = extraction.principal_axis(r, n_factors, min_err=pa_min_err, max_iter=pa_max_iter)
+        else:
+            lam, info = extraction.METHODS[method](r, n_factors)
     h2 = (lam ** 2).sum(axis=1)
     s = r.copy()
     np.fill_diagonal(s, h2)
