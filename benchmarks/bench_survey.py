@@ -3,7 +3,8 @@
 The export is simulated (``onex_research.simulate`` with 16 filler items, so the
 instrument has 60 Likert items plus demographics, attention check and open text) and
 written as a Wenjuanxin 按选项文本 CSV (UTF-8, option labels: the slower decode path)
-and 按序号 CSV (GBK, codes) to a temporary folder. Generation is not timed.
+and 按序号 CSV (GBK, codes) to a temporary folder (with ``--xlsx`` also as .xlsx, read
+with python-calamine). Generation is not timed.
 
 Run: ``.venv/bin/python benchmarks/bench_survey.py [--n 100000] [--repeats 3]``
 Prints the median seconds of each step over the repeats.
@@ -28,6 +29,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--xlsx", action="store_true",
+                    help="also time a 按选项文本 .xlsx (writing it with openpyxl takes minutes)")
     args = ap.parse_args()
     base = load_instrument(DEFAULT_INSTRUMENT)
     ins = extend_instrument(base, 60 - len(base.likert_items))
@@ -37,6 +40,8 @@ def main() -> None:
         files = {"text CSV (UTF-8)": write_wenjuanxin(study, Path(tmp) / "text.csv", answers="text",
                                                       encoding="utf-8"),
                  "codes CSV (GBK)": write_wenjuanxin(study, Path(tmp) / "codes.csv", answers="codes")}
+        if args.xlsx:
+            files["text XLSX"] = write_wenjuanxin(study, Path(tmp) / "text.xlsx", answers="text")
         print(f"generated {study.n_rows} rows x {len(ins.likert_items)} Likert items "
               f"({len(ins.items)} items) in {time.perf_counter() - t0:.1f} s")
         for name, path in files.items():

@@ -83,27 +83,60 @@ def _read_csv(path: Path, data: bytes):
     return frame, encoding
 
 
+def _cell_text(v) -> str:
+    """A spreadsheet cell as the text Excel shows: 3.0 -> "3", None -> ""."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    return str(v)
+
+
+def _rows_to_frame(rows) -> pd.DataFrame:
+    """List of row lists -> DataFrame of str; each distinct cell is converted once."""
+    width = max((len(r) for r in rows), default=0)
+    arr = np.empty((len(rows), width), dtype=object)
+    arr[:] = ""
+    for i, r in enumerate(rows):    # rows of the sheet, not respondents' answers: a copy only
+        arr[i, :len(r)] = r
+    cols = {}
+    for j in range(width):
+        codes, uniq = pd.factorize(arr[:, j], use_na_sentinel=True)
+        text = np.array([_cell_text(u) for u in uniq] + [""], dtype=object)
+        cols[j] = text[codes]
+    return pd.DataFrame(cols)
+
+
 def _read_xlsx(path: Path, data: bytes):
     if not data:
         raise EmptyExportError(f"{path}: the file is empty (0 bytes)")
-    # python-calamine (Rust) reads ~15x faster than openpyxl; openpyxl is the fallback
-    try:
-        from python_calamine import CalamineError
-        engine, broken = "calamine", (CalamineError, zipfile.BadZipFile, EOFError, KeyError)
+    try:   # python-calamine (Rust) reads ~15x faster than openpyxl; openpyxl is the fallback
+        from python_calamine import CalamineError, CalamineWorkbook
     except ImportError:  # pragma: no cover - calamine is a declared dependency
-        engine, broken = "openpyxl", (zipfile.BadZipFile, EOFError, KeyError)
+        CalamineWorkbook = None
     try:
-        frame = pd.read_excel(io.BytesIO(data), header=None, dtype=str, engine=engine,
-                              keep_default_na=False, na_values=[""])
-    except broken as exc:
+        if CalamineWorkbook is not None:
+            try:
+                sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+                frame = _rows_to_frame(sheet.to_python())
+            except CalamineError as exc:
+                raise zipfile.BadZipFile(str(exc)) from None
+        else:  # pragma: no cover
+            frame = pd.read_excel(io.BytesIO(data), header=None, dtype=str, engine="openpyxl",
+                                  keep_default_na=False, na_values=[""]).fillna("").astype(str)
+    except (zipfile.BadZipFile, EOFError, KeyError) as exc:
         raise TruncatedExportError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}); the file looks "
             "truncated or damaged - download it again, or save it from Excel") from None
     except ValueError as exc:
         raise SurveyExportError(f"{path}: cannot read the workbook ({exc})") from None
-    frame = frame.dropna(how="all").dropna(axis=1, how="all")
+    blank = frame.eq("")
+    frame = frame.loc[~blank.all(axis=1), ~blank.all(axis=0)]
+    frame.columns = range(frame.shape[1])
     _check_shape(frame, path)
-    return frame.fillna("").astype(str), "xlsx"
+    return frame, "xlsx"
 
 
 def _read_sav(path: Path):
