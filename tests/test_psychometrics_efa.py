@@ -61,6 +61,9 @@ def test_efa_matches_psych(bfi, ref, case):
     got = align(res.loadings, want)
     np.testing.assert_allclose(got.to_numpy(), want.to_numpy(), atol=LOAD_TOL)
     np.testing.assert_allclose(res.loadings.to_numpy(), want.to_numpy(), atol=LOAD_TOL)
+    # rotations follow R's own stopping rules (stats::varimax eps = 1e-5, GPArotation's
+    # gradient norm): a fully converged varimax would sit ~1.2e-3 away from R on bfi
+    np.testing.assert_allclose(res.loadings.to_numpy(), want.to_numpy(), atol=1e-4)
     np.testing.assert_allclose(res.communalities, r["communality"], atol=LOAD_TOL)
     np.testing.assert_allclose(res.uniquenesses, r["uniquenesses"], atol=LOAD_TOL)
     if r.get("phi"):
