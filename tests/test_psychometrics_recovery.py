@@ -8,7 +8,6 @@ test does not depend on the survey reader and cleaner; the notebook
 ``02_measurement.ipynb`` runs the same analysis through ``read_export -> clean``.
 """
 
-import numpy as np
 import pandas as pd
 import pytest
 
