@@ -188,10 +188,12 @@ def efa(items: pd.DataFrame, n_factors: int, *, method: str = "minres",
 
     Notes
     -----
-    Extraction follows ``psych::fa``: minres minimises the sum of squared off-diagonal
-    residuals over uniquenesses (start ``1 - smc``, bounds [0.005, 1]); ml minimises the
-    concentrated likelihood (same start and bounds). Both are solved to a tighter
-    tolerance than R's ``optim`` (``factr = 1e7``), so they differ from R by ~1e-5.
+    Extraction follows ``psych::fa``: minres is unweighted least squares over the
+    uniquenesses (start ``1 - smc``, bounds [0.005, 1]), solved in its concentrated form
+    ``0.5 * sum_{j > k} e_j(R - Psi)^2`` with the exact gradient psych also uses
+    (``FAgr.minres``); ml minimises the concentrated likelihood (same start and bounds).
+    Both are solved to a tighter tolerance than R's ``optim`` (``factr = 1e7``), so they
+    differ from R by ~1e-5.
     Factors are then rotated; columns are flipped so each sums positive and ordered by
     their (Phi-weighted) sums of squared loadings, as psych does.
 
