@@ -157,6 +157,7 @@ def test_maps_roles_and_aliases(rng):
     t = jd.table.set_index("role")
     assert t.index.tolist() == ["企业人员", "学生"]
     assert t.loc["企业人员", "n_coded"] == 2 and t.loc["企业人员", "n_interviews"] == 5
+    assert jd.excluded == {"survey rows of roles not shown": 120, "interviews of roles not shown": 10}
 
 
 def test_errors(agree):

@@ -146,7 +146,8 @@ class JointDisplay:
     notes : pandas.DataFrame
         Indexed by theme: ``note_zh, note_en, rho, measure``.
     excluded : dict
-        Rows left out, with the reason (e.g. survey rows without a role).
+        Reason -> count of what was left out: survey rows or interviews without a
+        role, or of a role not in ``roles``. Empty when nothing was.
     """
 
     table: pd.DataFrame
@@ -342,6 +343,10 @@ def joint_display(
         Missing columns (named), interviews coded but absent from ``interviews``, an
         interview with two roles.
     """
+    if not isinstance(n_quotes, (int, np.integer)) or n_quotes < 0:
+        raise ValueError(f"n_quotes must be a non-negative int, got {n_quotes!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
     construct_map = {**CONSTRUCT_MAP, **(construct_map or {})}
     code_map = {**CODE_MAP, **(code_map or {})}
     aliases = ROLE_ALIASES if role_aliases is None else role_aliases
@@ -375,10 +380,19 @@ def joint_display(
     if n_norole:
         excluded["survey rows without a role"] = n_norole
         scores = scores[scores["role"].notna()]
+    n_iv_norole = int(ivs["role"].isna().sum())
+    if n_iv_norole:
+        excluded["interviews without a role"] = n_iv_norole
     present = set(scores["role"]) | set(ivs["role"].dropna())
     if roles is None:
         roles = [r for r in ROLES if r in present] + sorted(present - set(ROLES), key=str)
     roles = list(roles)
+    n_other = int((~scores["role"].isin(roles)).sum())
+    if n_other:
+        excluded["survey rows of roles not shown"] = n_other
+    iv_other = int((ivs["role"].notna() & ~ivs["role"].isin(roles)).sum())
+    if iv_other:
+        excluded["interviews of roles not shown"] = iv_other
     absent_codes = [code_map[t] for t in themes if code_map[t] not in set(hits["code"])]
     if absent_codes and len(hits):
         warnings.warn(f"code(s) {absent_codes} have no hits in coded (prevalence 0); codes present: "
