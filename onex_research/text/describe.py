@@ -245,23 +245,46 @@ def plot_network(G, *, ax=None, seed=0, font_family=None):
     widths = 0.5 + 3 * w / w.max() if len(w) else 1
     nx.draw_networkx_edges(G, pos, ax=ax, width=widths, alpha=0.35, edge_color="grey")
     nx.draw_networkx_nodes(G, pos, ax=ax, node_size=sizes, node_color="#9ecae1", alpha=0.9)
-    kw = {"font_family": font_family} if font_family else {}
+    kw = {"font_family": font_family or _font_family()}
     nx.draw_networkx_labels(G, pos, ax=ax, font_size=9, **kw)
     ax.set_axis_off()
     return fig
 
 
+def _covers(path, sample="1+X证书企业"):
+    try:
+        from matplotlib.ft2font import FT2Font
+
+        font = FT2Font(str(path))
+        return all(font.get_char_index(ord(ch)) for ch in sample)
+    except Exception:
+        return False
+
+
+def _font_family():
+    """Family name of :func:`_font_path`'s font, registered with matplotlib."""
+    from matplotlib import font_manager
+
+    path = _font_path()
+    font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
 def _font_path():
+    """The project's CJK font if it also has Latin letters and digits (for "1+X"), else Noto Sans CJK SC."""
+    from pathlib import Path
+
     try:
         from onex_research.report.fonts import cjk_font_path
 
-        return str(cjk_font_path())
+        path = str(cjk_font_path())
+        if _covers(path):
+            return path
     except Exception:  # report.fonts missing or no font found: fall back to mplfonts' copy
-        import mplfonts
+        pass
+    import mplfonts
 
-        from pathlib import Path
-
-        return str(Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf")
+    return str(Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf")
 
 
 def word_cloud(freqs, *, font_path=None, seed=0, width=900, height=600, max_words=150):

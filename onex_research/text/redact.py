@@ -11,7 +11,7 @@ import pandas as pd
 
 from onex_research.paths import REPORTS
 
-__all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "GENERIC_SCHOOL_SUFFIXES"]
+__all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "mapping_summary", "GENERIC_SCHOOL_SUFFIXES"]
 
 #: School-name endings redacted even when the school is on no list ("某某职业技术学院").
 GENERIC_SCHOOL_SUFFIXES = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院",
@@ -228,3 +228,17 @@ def write_mapping(mapping: dict, path) -> Path:
     path.write_text(json.dumps(mapping, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                     encoding="utf-8")
     return path
+
+
+def mapping_summary(mapping: dict) -> pd.DataFrame:
+    """How many distinct identifiers of each kind were replaced, without the originals.
+
+    Returns
+    -------
+    DataFrame
+        ``kind`` (教师, 学校, 电话, 邮箱, QQ, 微信, 身份证号, ...), ``n``; safe to publish.
+    """
+    kinds = [re.fullmatch(r"\[(.+?)(?:[A-Z]+|\d+)\]", v) for v in mapping.values()]
+    kinds = [m.group(1) if m else "other" for m in kinds]
+    out = pd.Series(kinds, dtype=object).value_counts().rename_axis("kind").rename("n").reset_index()
+    return out.sort_values(["n", "kind"], ascending=[False, True], ignore_index=True)

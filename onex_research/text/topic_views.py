@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
+from .describe import _font_family
 from .topics import TopicResult, matched_cosine
 
 __all__ = ["topic_prevalence", "intertopic_map", "plot_intertopic_map", "plot_prevalence",
@@ -90,7 +91,8 @@ def plot_prevalence(prevalence: pd.DataFrame, *, labels=None, ax=None):
         ax.errorbar(d["prevalence"], y, xerr=[d["prevalence"] - d["ci_low"], d["ci_high"] - d["prevalence"]],
                     fmt="o", capsize=2, label=str(g))
     ax.set_yticks(range(len(topics)))
-    ax.set_yticklabels([labels.get(t, t) if labels is not None else f"T{t}" for t in topics])
+    ax.set_yticklabels([f"T{t} {labels.get(t, '')}" if labels is not None else f"T{t}" for t in topics],
+                       fontfamily=_font_family())
     ax.set_xlabel("topic prevalence 主题占比 (95% CI)")
     ax.invert_yaxis()
     ax.legend(frameon=False, fontsize=8)
@@ -149,7 +151,8 @@ def plot_intertopic_map(result_or_map, *, ax=None):
         fig = ax.figure
     ax.scatter(m["x"], m["y"], s=4000 * m["prevalence"] + 50, alpha=0.35, color="#3182bd", edgecolor="k")
     for row in m.itertuples(index=False):
-        ax.annotate(f"T{row.topic}\n{row.label}", (row.x, row.y), ha="center", va="center", fontsize=8)
+        ax.annotate(f"T{row.topic}\n{row.label}", (row.x, row.y), ha="center", va="center", fontsize=8,
+                    fontfamily=_font_family())
     ax.axhline(0, color="grey", lw=0.5)
     ax.axvline(0, color="grey", lw=0.5)
     ax.set_xlabel("MDS 1 (Jensen-Shannon)")
