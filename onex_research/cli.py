@@ -190,12 +190,21 @@ def cmd_regress(args) -> int:
     return EXIT_OK
 
 
-def _roster_and_schools(args):
-    """``--roster``/``--schools``, else ``roster.csv``/``schools.txt`` beside the transcripts folder."""
+def _corpus_folders(corpus: Path):
+    """``(transcripts, extras)``: a corpus folder holds ``transcripts/`` and the extras;
+    a folder of transcripts has its extras (roster, schools) in its parent."""
+    corpus = Path(corpus)
+    if not corpus.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus}")
+    return (corpus / "transcripts", corpus) if (corpus / "transcripts").is_dir() else (corpus, corpus.parent)
+
+
+def _roster_and_schools(args, extras: Path):
+    """``--roster``/``--schools``, else ``roster.csv``/``schools.txt`` in the corpus folder."""
     import pandas as pd
 
-    roster_path = args.roster or Path(args.corpus).parent / "roster.csv"
-    schools_path = args.schools or Path(args.corpus).parent / "schools.txt"
+    roster_path = args.roster or extras / "roster.csv"
+    schools_path = args.schools or extras / "schools.txt"
     roster, schools = None, None
     if Path(roster_path).exists():
         r = pd.read_csv(roster_path, encoding="utf-8-sig", dtype=str)
@@ -217,9 +226,11 @@ def cmd_interviews(args) -> int:
     from .text import (Segmenter, code, code_matrix, exemplars, fit_topics, load_frame, read_transcripts,
                        redact_frame, select_k)
 
-    roster, schools = _roster_and_schools(args)
-    frame = load_frame(args.frame)
-    turns = read_transcripts(args.corpus, interviewee_only=True)
+    transcripts, extras = _corpus_folders(args.corpus)
+    roster, schools = _roster_and_schools(args, extras)
+    frame = load_frame(args.frame or (extras / "coding_frame.yaml" if (extras / "coding_frame.yaml").exists()
+                                      else CORPUS / "coding_frame.yaml"))
+    turns = read_transcripts(transcripts, interviewee_only=True)
     turns, _ = redact_frame(turns, roster, schools=schools)
     rep = _report(args.out, "interviews")
     per_role = turns.groupby("role").agg(interviews=("interview_id", "nunique"), turns=("text", "size"))
@@ -316,14 +327,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("interviews", parents=[common], help="read, redact, code and topic-model transcripts",
                        description="Read a folder of interview transcripts, redact names and schools, code "
                        "them with the coding frame and fit a topic model.")
-    p.add_argument("corpus", type=Path, help="folder of transcripts (.txt, .md, .docx)")
+    p.add_argument("corpus", type=Path, help="corpus folder (with transcripts/, roster.csv, schools.txt, "
+                   "coding_frame.yaml) or a folder of transcripts (.txt, .md, .docx)")
     p.add_argument("--out", required=True, type=Path, help="folder to write")
-    p.add_argument("--frame", type=Path, default=CORPUS / "coding_frame.yaml",
-                   help="coding frame YAML (default: %(default)s)")
+    p.add_argument("--frame", type=Path, help="coding frame YAML (default: coding_frame.yaml in the corpus "
+                   "folder, else corpus/coding_frame.yaml)")
     p.add_argument("--roster", type=Path, help="CSV name,role of people to pseudonymise (default: roster.csv "
-                   "beside the transcripts folder, if any)")
-    p.add_argument("--schools", type=Path, help="text file, one school name a line (default: schools.txt beside "
-                   "the transcripts folder, if any)")
+                   "in the corpus folder, if any)")
+    p.add_argument("--schools", type=Path, help="text file, one school name a line (default: schools.txt in "
+                   "the corpus folder, if any)")
     p.add_argument("--topics", type=int, default=None, help="number of topics (default: chosen by coherence)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default: %(default)s)")
@@ -335,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "report.html and manifest.json into --out.")
     p.add_argument("--survey", type=Path, default=DEFAULT_SURVEY, help="questionnaire export (default: %(default)s)")
     p.add_argument("--instrument", type=Path, default=DEFAULT_INSTRUMENT, help=ins_help)
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of transcripts (default: %(default)s)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
+                   help="corpus folder with transcripts/ (or a folder of transcripts) (default: %(default)s)")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="analysis seed (default: %(default)s)")
     p.add_argument("--notebooks", nargs="+", metavar="NAME", help="run only these notebooks (names or prefixes: 01 05)")

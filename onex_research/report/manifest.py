@@ -38,7 +38,7 @@ def sha256_file(path) -> str:
 
 def _tree_files(folder: Path) -> list[Path]:
     out = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
         out += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())

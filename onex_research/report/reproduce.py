@@ -19,6 +19,7 @@ notebook runs is recorded in the manifest and makes ``reproduce`` fail.
 from __future__ import annotations
 
 import shlex
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -39,7 +40,11 @@ __all__ = ["reproduce", "ReproduceResult", "NotebookError", "GlyphWarningError",
 DEFAULT_SEED = 20240512
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_SURVEY = DEFAULT_STUDY / "wjx_text.xlsx"
-DEFAULT_CORPUS = CORPUS / "transcripts"
+DEFAULT_CORPUS = CORPUS
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx")
+#: Corpus resources the notebooks look for beside ``transcripts/``.
+CORPUS_EXTRAS = ("roster.csv", "schools.txt", "coding_frame.yaml", "userdict.txt", "stopwords_extra.txt",
+                 "manual_coding.csv")
 @dataclass(frozen=True)
 class ReproduceResult:
     """What :func:`reproduce` wrote.
@@ -163,6 +168,30 @@ def _validate(survey: Path, instrument: Path) -> None:
     read_export(survey, ins)
 
 
+def corpus_root(corpus: Path, stage: Path) -> Path:
+    """The corpus folder the notebooks get as ``corpus_dir`` (one with ``transcripts/``).
+
+    ``corpus`` is either such a folder (``transcripts/`` plus optional ``roster.csv``,
+    ``schools.txt``, ``coding_frame.yaml``, ...), returned as is, or a folder of
+    transcripts itself: then ``stage`` is made into a corpus folder whose
+    ``transcripts`` links to it and whose extras link to those found beside it (in its
+    parent folder).
+    """
+    if (corpus / "transcripts").is_dir():
+        return corpus
+    if not any(p.suffix.lower() in TRANSCRIPT_SUFFIXES for p in corpus.iterdir()):
+        raise OnexError(f"{corpus}: neither a corpus folder (with transcripts/) nor a folder of transcripts "
+                        f"({', '.join(TRANSCRIPT_SUFFIXES)} files); see README 'Bring your own data'")
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    (stage / "transcripts").symlink_to(corpus, target_is_directory=True)
+    for name in CORPUS_EXTRAS:
+        if (corpus.parent / name).is_file():
+            (stage / name).symlink_to(corpus.parent / name)
+    return stage
+
+
 def _command(survey, instrument, corpus, out, seed, notebooks) -> str:
     parts = ["onex-research", "reproduce", "--survey", _manifest.display_path(survey),
              "--instrument", _manifest.display_path(instrument), "--corpus", _manifest.display_path(corpus),
@@ -185,8 +214,10 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
         The questionnaire export (Wenjuanxin .xlsx/.csv, Tencent, SPSS .sav).
     instrument : path, default ``surveys/onex_instrument.yaml``
         The codebook YAML that describes the export.
-    corpus : path, default ``corpus/transcripts/``
-        Folder of interview transcripts (.txt/.md/.docx).
+    corpus : path, default ``corpus/``
+        The interview corpus: a folder with ``transcripts/`` (.txt/.md/.docx) and
+        optionally ``roster.csv``, ``schools.txt``, ``coding_frame.yaml``; or a folder
+        of transcripts, whose extras are then looked for in its parent folder.
     out : path, default ``reports/``
         The report folder (created).
     seed : int, default 20240512
@@ -246,7 +277,8 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     paths = list_notebooks(nb_dir, notebooks)
     truth = survey.parent / "truth_dirty.csv"
     params = {"survey_path": str(survey), "instrument_path": str(instrument),
-              "truth_path": str(truth) if truth.exists() else None, "corpus_dir": str(corpus),
+              "truth_path": str(truth) if truth.exists() else None,
+              "corpus_dir": str(corpus_root(corpus, cache / "corpus")),
               "out_dir": str(out), "seed": int(seed), "cache_dir": str(cache)}
     out.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
