@@ -78,6 +78,24 @@ def test_no_analysis_logic_in_notebooks(path):
                           "move it into the library, with a test")
 
 
+@pytest.mark.parametrize("path", COMMITTED, ids=[p.stem for p in COMMITTED])
+def test_corpus_dir_is_the_corpus_folder(path):
+    """``corpus_dir`` is the corpus folder (``transcripts/``, ``roster.csv``, ``schools.txt``,
+    ``coding_frame.yaml``), as ``corpus/`` is; ``reproduce --corpus`` also accepts a folder
+    of transcripts and stages it that way. So a notebook reads its transcripts from
+    ``corpus_dir / "transcripts"`` and its roster and schools from ``corpus_dir``."""
+    _, cells = _code_cells(path)
+    source = "\n".join(_python(c.source) for c in cells)
+    if "corpus_dir" not in source:
+        return
+    assert not re.search(r"read_transcripts\(\s*corpus_dir\s*[,)]", source), (
+        f"{path.name}: read_transcripts(corpus_dir) reads the corpus folder itself (schools.txt, "
+        "userdict.txt ... are not transcripts); use corpus_dir / \"transcripts\" (corpus_dir is corpus/, "
+        "not corpus/transcripts/)")
+    assert not re.search(r"CORPUS\s*/\s*[\"']transcripts", source), (
+        f"{path.name}: corpus_dir defaults to CORPUS (the corpus folder), not CORPUS / 'transcripts'")
+
+
 def test_the_five_notebooks_exist():
     missing = [n for n in EXPECTED if not (NOTEBOOK_DIR / f"{n}.ipynb").exists()]
     if missing:
