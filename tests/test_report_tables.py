@@ -210,3 +210,12 @@ def test_confidence_interval_columns():
     g = format_table(df, combine_ci=False, column_decimals={"prevalence_pct": 0})
     assert list(g.columns) == ["M", "95% CI LL", "95% CI UL", "提及率/%"]
     assert g["提及率/%"].tolist() == ["67", "0"]
+
+
+def test_no_stars_without_a_coefficient_column_and_multiindex_columns():
+    df = pd.DataFrame({"t": [2.5], "p": [0.02]})
+    f = format_table(df)
+    assert not f.attrs["stars"] and f.loc[0, "t"] == "2.500"
+    assert "p < 0.05" not in to_markdown(df)
+    wide = pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_tuples([("F1", "std"), ("F2", "std")]))
+    assert list(format_table(wide).columns) == ["F1 std", "F2 std"]

@@ -220,7 +220,7 @@ def format_table(
         if not names:
             df = df.rename(columns={df.columns[0]: ""})
     df = df.copy()
-    df.columns = [str(c) for c in df.columns]
+    df.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in df.columns]
 
     has_p = p_column in df.columns and pd.api.types.is_numeric_dtype(df[p_column])
     if star_column is None:
