@@ -278,7 +278,7 @@ def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top
     min_stability, min_diversity : float, default 0.75, 0.5
         A K qualifies when its stability and diversity reach these.
     n_jobs : int, default -1
-        Fits run in parallel (joblib, processes).
+        Fits run in parallel (joblib via ``sklearn.utils.parallel``, processes).
 
     Returns
     -------
@@ -288,7 +288,7 @@ def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top
         ``qualifies``, ``chosen``; ``k``: the qualifying K with the highest coherence
         (if none qualifies, the K with the highest coherence).
     """
-    from joblib import Parallel, delayed
+    from sklearn.utils.parallel import Parallel, delayed  # joblib, through scikit-learn
 
     ks, seeds = [int(k) for k in ks], list(seeds)
     X, _ = _vectorize(token_lists, min_df, max_df)
