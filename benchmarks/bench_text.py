@@ -72,6 +72,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     texts = make_texts(args.mb)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"load average {os.getloadavg()[0]:.2f} (other processes share the cores; rerun on an idle machine)")
     print(f"python {sys.version.split()[0]}, jieba {jieba.__version__}, cores {os.cpu_count()}, "
           f"{len(texts)} texts, {mb:.2f} MB")
 

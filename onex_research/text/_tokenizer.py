@@ -10,6 +10,7 @@ import jieba.posseg
 from jieba import finalseg
 
 # jieba's block regex, plus the characters our dictionary words need (built per instance)
+_MISSING = object()
 _HAN_BASE = "\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-"
 
 
@@ -35,40 +36,48 @@ class _Tokenizer(jieba.Tokenizer):
         self._logp = None
 
     def _log_probs(self):
-        """word -> log(freq) - log(total), made once; jieba recomputes both per character."""
+        """frag -> log(freq) - log(total), or None for a prefix that is no word; made once."""
         if getattr(self, "_logp", None) is None:
             logtotal = log(self.total)
-            self._logp = {w: log(f) - logtotal for w, f in self.FREQ.items() if f}
+            self._logp = {w: (log(f) - logtotal if f else None) for w, f in self.FREQ.items()}
             self._log_unknown = log(1) - logtotal
         return self._logp
 
     def _route(self, sentence):
-        """jieba's DAG + max-probability route in one right-to-left pass.
+        """End of the best word starting at each position: jieba's DAG + route in one pass.
 
-        Same words, same floats and same tie-breaking (larger end wins) as jieba's
-        ``get_DAG`` + ``calc``, without building the DAG dict or calling ``log`` per
-        character; about 1.4x faster, checked against jieba in the tests.
+        Same words, same floats and the same tie-breaking (the longer word wins a tie) as
+        jieba's ``get_DAG`` + ``calc``, with one dict lookup per step instead of three and
+        no DAG dict or tuples; checked against jieba in the tests.
         """
-        freq = self.FREQ
         logp = self._log_probs()
         unk = self._log_unknown
+        missing = _MISSING
         N = len(sentence)
-        route = [None] * N + [(0, 0)]
+        score = [0.0] * (N + 1)
+        ends = [0] * N
         for idx in range(N - 1, -1, -1):
             best = None
+            bx = idx
             i = idx
             frag = sentence[idx]
-            while frag in freq:
-                if freq[frag]:
-                    cand = (logp[frag] + route[i + 1][0], i)
-                    if best is None or cand > best:
-                        best = cand
+            while True:
+                v = logp.get(frag, missing)
+                if v is missing:
+                    break
+                if v is not None:
+                    sc = v + score[i + 1]
+                    if best is None or sc >= best:
+                        best, bx = sc, i
                 i += 1
                 if i >= N:
                     break
                 frag = sentence[idx:i + 1]
-            route[idx] = best if best is not None else (unk + route[idx + 1][0], idx)
-        return route
+            if best is None:
+                best = unk + score[idx + 1]
+            score[idx] = best
+            ends[idx] = bx
+        return ends
 
     def _flush(self, buf):
         if len(buf) == 1:
@@ -85,10 +94,10 @@ class _Tokenizer(jieba.Tokenizer):
             yield from buf
 
     def _cut_dag_hmm(self, sentence):  # jieba's Tokenizer.__cut_DAG on _route
-        route = self._route(sentence)
+        ends = self._route(sentence)
         x, buf, N = 0, "", len(sentence)
         while x < N:
-            y = route[x][1] + 1
+            y = ends[x] + 1
             if y - x == 1:
                 buf += sentence[x]
             else:
@@ -101,11 +110,11 @@ class _Tokenizer(jieba.Tokenizer):
             yield from self._flush(buf)
 
     def _cut_dag_no_hmm(self, sentence):  # jieba's Tokenizer.__cut_DAG_NO_HMM on _route
-        route = self._route(sentence)
+        ends = self._route(sentence)
         x, buf, N = 0, "", len(sentence)
         re_eng = jieba.re_eng
         while x < N:
-            y = route[x][1] + 1
+            y = ends[x] + 1
             word = sentence[x:y]
             if y - x == 1 and re_eng.match(word):
                 buf += word

@@ -188,6 +188,7 @@ class Segmenter:
             tok.initialize()
             for word, freq, tag in self._entries:
                 tok.add_word(word, freq, tag or "nz")
+            tok._log_probs()  # once, before any fork: worker processes inherit it
             self._tokenizer = tok
         return self._tokenizer
 
