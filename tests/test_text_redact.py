@@ -88,3 +88,23 @@ def test_bundled_corpus_has_no_raw_school_after_redaction():
     for school in turns["school"].dropna().unique():
         assert not out["text"].str.contains(school, regex=False).any()
     assert not out["text"].str.contains(r"1[3-9]\d{9}", regex=True).any()
+
+
+def test_bundled_corpus_with_roster_and_school_list_leaves_no_identifier():
+    import re
+
+    from onex_research.paths import CORPUS
+    from onex_research.text import mapping_summary, read_transcripts
+
+    turns = read_transcripts(CORPUS / "transcripts")
+    roster = dict(pd.read_csv(CORPUS / "roster.csv", dtype=str).itertuples(index=False, name=None))
+    schools = [s.strip() for s in (CORPUS / "schools.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
+    out, mapping = redact_frame(turns, roster=roster, schools=schools)
+    text = "\n".join(out["text"])
+    assert not [n for n in roster if n in text]
+    assert not [s for s in schools if s in text]
+    for pattern in (r"1[3-9]\d[\d\s-]{8,10}", r"@", r"QQ[:：]?\s*\d", r"微信号?[:：]\s*[A-Za-z]", r"\d{17}[\dXx]"):
+        assert not re.search(pattern, text), pattern
+    summary = mapping_summary(mapping).set_index("kind")["n"]
+    assert summary["电话"] == 5 and summary["QQ"] == 2 and summary["微信"] == 2 and summary["身份证号"] == 1
+    assert not set(mapping) & set(mapping_summary(mapping).to_numpy().ravel())  # no originals in the summary
