@@ -142,3 +142,20 @@ def test_fast_route_gives_jiebas_words(turns):
         tok.add_word("书证融通", 100000)
     for hmm in (True, False):
         assert [ours.lcut(t, HMM=hmm) for t in texts] == [ref.lcut(t, HMM=hmm) for t in texts]
+
+
+def test_worker_initializer_builds_its_own_segmenter():
+    """The path used where worker processes are spawned rather than forked."""
+    from onex_research.text import _parallel
+
+    seg = Segmenter(cache_dir=None, synonyms={"公司": "企业"}).fit()
+    saved = dict(_parallel._WORKER)
+    try:
+        _parallel._WORKER.update(seg=None, key=None)
+        _parallel._init_worker(seg.get_params(), seg.config_hash_)
+        assert _parallel._WORKER["seg"] is not seg
+        assert _parallel._WORKER["seg"].config_hash_ == seg.config_hash_
+        joined = _parallel._cut_chunk(["公司认可1+X证书", ""])
+        assert [j.split("\x1f") if j else [] for j in joined] == [seg.cut("公司认可1+X证书"), []]
+    finally:
+        _parallel._WORKER.update(saved)
