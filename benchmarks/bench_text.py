@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_text.py [--mb 2.5] [--repeats 3]
 Prints medians over repeats and the ratios the issue asks for:
 - cut_many (all cores) >= 1.7x the throughput of single-process ``jieba.lcut`` on >= 2 MB;
 - a cached rerun (new Segmenter, same texts) >= 20x;
-- select_k over K = 2..12, 3 seeds, on 1,000 documents in <= 60 s.
+- select_k over K = 2..12, 3 seeds, on 1,000 documents in <= 60 s (simulate_topic_corpus).
 The text is built from jieba's own dictionary words in random order, so no clause
 repeats and no cache or memo inside the tokenizer can help the cold run.
 """
@@ -22,7 +22,6 @@ import tempfile
 import time
 
 import jieba
-import numpy as np
 
 from onex_research.text import Segmenter, select_k
 
@@ -42,17 +41,6 @@ def make_texts(mb: float, seed: int = 0) -> list[str]:
         texts.append(t)
         size += len(t.encode("utf-8"))
     return texts
-
-
-def lda_docs(n_docs=1000, k=8, vocab=1500, seed=0):
-    rng = np.random.default_rng(seed)
-    beta = rng.dirichlet(np.full(vocab, 0.05), size=k)
-    docs = []
-    for _ in range(n_docs):
-        theta = rng.dirichlet(np.full(k, 0.3))
-        z = rng.choice(k, size=rng.integers(40, 120), p=theta)
-        docs.append([f"w{rng.choice(vocab, p=beta[t])}" for t in z])
-    return docs
 
 
 def median_time(fn, repeats):
@@ -96,15 +84,17 @@ def main(argv=None):
     print(f"Segmenter.cut_many, cached   : {t_cached:7.3f} s  (x{t_jieba / t_cached:.1f}, target >= 20)")
 
     if not args.skip_k:
-        docs = lda_docs()
-        t0 = time.perf_counter()
-        sel = select_k(docs, range(2, 13), method="lda", seeds=(0, 1, 2))
-        t_k = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        sel_nmf = select_k(docs, range(2, 13), method="nmf", seeds=(0, 1, 2))
-        t_k_nmf = time.perf_counter() - t0
-        print(f"select_k LDA, K=2..12 x 3 seeds, 1000 docs: {t_k:6.1f} s (target <= 60), chosen K={sel.k} (true 8)")
-        print(f"select_k NMF, K=2..12 x 3 seeds, 1000 docs: {t_k_nmf:6.1f} s, chosen K={sel_nmf.k}")
+        from onex_research.simulate import simulate_topic_corpus
+        from onex_research.text import fit_topics, topic_recovery
+
+        tc = simulate_topic_corpus(1000, n_topics=8, seed=0)
+        for method in ("lda", "nmf"):
+            t0 = time.perf_counter()
+            sel = select_k(tc.token_lists, range(2, 13), method=method, seeds=(0, 1, 2))
+            t_k = time.perf_counter() - t0
+            rec = topic_recovery(fit_topics(tc.token_lists, 8, method=method, seed=0, n_init=2), tc.topic_word)
+            print(f"select_k {method.upper()}, K=2..12 x 3 seeds, 1000 docs: {t_k:6.1f} s (target <= 60), "
+                  f"chosen K={sel.k} (true 8); recovery at K=8: mean cosine {rec.mean_cosine:.3f}")
 
 
 if __name__ == "__main__":
