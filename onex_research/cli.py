@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus folder with transcripts/ (or a folder of transcripts) (default: %(default)s)")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="analysis seed (default: %(default)s)")
-    p.add_argument("--notebooks", nargs="+", metavar="NAME", help="run only these notebooks (names or prefixes: 01 05)")
+    p.add_argument("--notebooks", nargs="+", metavar="NAME", help="run only these notebooks (names or prefixes: 01 05); report.html and manifest.json then cover only them")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--no-cache", action="store_true",
                    help="run every notebook, even those whose inputs, notebook and library are unchanged")
