@@ -130,3 +130,16 @@ def test_kappa_against_the_manual_coding(frame):
     assert list(k["code"]) == CODES
     assert k["kappa"].between(-1, 1).all()
     assert k["kappa"].mean() > 0.3  # clearly better than chance
+
+
+def test_kappa_from_path_and_whole_corpus_units(frame, tmp_path):
+    manual_path = CORPUS / "manual_coding.csv"
+    iv = interviewee_turns(read_transcripts(CORPUS / "transcripts"))
+    hits = code(iv, frame)
+    k_all = kappa(hits, manual_path, units=iv, codes=CODES)  # restricted to the coded interviews
+    manual = pd.read_csv(manual_path, dtype={"interview_id": str})
+    units = iv[iv["interview_id"].isin(manual["interview_id"].unique())]
+    pd.testing.assert_frame_equal(k_all, kappa(hits, manual, units=units, codes=CODES))
+    with pytest.warns(UserWarning, match="no `units`"):
+        k_rough = kappa(hits, manual, codes=CODES)
+    assert (k_rough["n"] < k_all["n"]).all()

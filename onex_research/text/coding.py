@@ -286,7 +286,8 @@ def _indicators(df, keys, codes, universe):
     return ind.reindex(index=idx, columns=codes, fill_value=0)
 
 
-def kappa(coded, manual, *, units, keys=("interview_id", "turn"), codes=None) -> pd.DataFrame:
+def kappa(coded, manual, *, units=None, keys=("interview_id", "turn"), codes=None,
+          manual_interviews_only=True) -> pd.DataFrame:
     """Cohen's kappa per code between the automatic and a manual coding.
 
     Parameters
@@ -294,14 +295,19 @@ def kappa(coded, manual, *, units, keys=("interview_id", "turn"), codes=None) ->
     coded : DataFrame
         Hits from :func:`code` (sentence hits are pooled to ``keys``: a turn has a code
         if any of its sentences has).
-    manual : DataFrame
+    manual : DataFrame or path
         Manual coding, one row per (unit, code): columns ``keys`` + ``code``
         (``corpus/manual_coding.csv``: ``interview_id, turn, code``).
-    units : DataFrame
+    units : DataFrame, optional
         Every unit that was coded (e.g. the interviewee turns), with the ``keys``
-        columns, so that units neither coder tagged count as agreements.
+        columns, so that units neither coder tagged count as agreements. Strongly
+        recommended; without it the units are those tagged by either coder, which
+        leaves out the agreed absences and understates kappa (a warning says so).
     codes : list, optional
         Codes to compare (default: all codes in either coding).
+    manual_interviews_only : bool, default True
+        Keep only the interviews that appear in ``manual`` (a manual file that codes
+        some interviews completely, as ``corpus/manual_coding.csv`` does).
 
     Returns
     -------
@@ -316,11 +322,23 @@ def kappa(coded, manual, *, units, keys=("interview_id", "turn"), codes=None) ->
     ``sklearn.metrics.cohen_kappa_score`` on the two 0/1 vectors.
     # R: irr::kappa2(cbind(auto, manual))$value
     """
+    import warnings
+
     keys = list(keys)
+    if isinstance(manual, (str, Path)):
+        manual = pd.read_csv(manual, dtype={"interview_id": str})
+    if units is None:
+        warnings.warn("kappa(): no `units` given; using the units either coder tagged, which leaves "
+                      "out agreed absences. Pass units= (e.g. the interviewee turns).", stacklevel=2)
+        units = pd.concat([coded[keys], manual[keys]]).drop_duplicates()
     for name, df in (("coded", coded), ("manual", manual), ("units", units)):
         missing = [k for k in keys + (["code"] if name != "units" else []) if k not in df.columns]
         if missing:
             raise KeyError(f"{name} lacks columns {missing}; it needs {keys + ['code']}")
+    if manual_interviews_only and "interview_id" in keys:
+        ids = set(manual["interview_id"])
+        units = units[units["interview_id"].isin(ids)]
+        coded = coded[coded["interview_id"].isin(ids)]
     unknown = manual.merge(units[keys].drop_duplicates(), on=keys, how="left", indicator=True)
     unknown = unknown[unknown["_merge"] == "left_only"]
     if len(unknown):
