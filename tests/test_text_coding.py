@@ -142,4 +142,4 @@ def test_kappa_from_path_and_whole_corpus_units(frame, tmp_path):
     pd.testing.assert_frame_equal(k_all, kappa(hits, manual, units=units, codes=CODES))
     with pytest.warns(UserWarning, match="no `units`"):
         k_rough = kappa(hits, manual, codes=CODES)
-    assert (k_rough["n"] < k_all["n"]).all()
+    assert (k_rough["n"] <= k_all["n"]).all()  # here every turn has an automatic code, so equal
