@@ -7,7 +7,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 __all__ = ["frequencies", "tfidf_keywords", "textrank_keywords", "cooccurrence",
            "cooccurrence_network", "plot_network", "word_cloud", "plot_word_cloud", "doc_term_matrix"]

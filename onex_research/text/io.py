@@ -53,8 +53,8 @@ def _decode(path: Path) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         raise TranscriptError(
-            f"cannot decode the file as UTF-8 (first bad byte on this line) nor as GB18030; "
-            f"hint: save it as UTF-8", path=path, line=bad_line) from None
+            "cannot decode the file as UTF-8 (first bad byte on this line) nor as GB18030; "
+            "hint: save it as UTF-8", path=path, line=bad_line) from None
 
 
 def _docx_lines(path: Path) -> list[str]:

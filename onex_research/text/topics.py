@@ -10,7 +10,6 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from .describe import doc_term_matrix
 
 __all__ = ["TopicResult", "KSelection", "fit_topics", "npmi_coherence", "topic_diversity",
            "topic_stability", "select_k", "matched_cosine"]
