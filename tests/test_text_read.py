@@ -120,3 +120,31 @@ def test_bundled_corpus_reads():
     per = df.groupby("interview_id")["speaker"].agg(set)
     assert per.map(lambda s: s == {"访谈者", "受访者"}).all()
     assert isinstance(df, pd.DataFrame)
+
+
+def test_simulated_corpus_round_trips_through_files_with_hard_wraps(tmp_path):
+    from onex_research.simulate import simulate_corpus
+
+    sim = simulate_corpus(6, seed=2)
+    sim.write(tmp_path, wrap=17)  # hard line breaks inside sentences, as a PDF copy has
+    back = read_transcripts(tmp_path)
+    want = sim.transcripts.sort_values(["interview_id", "turn"]).reset_index(drop=True)
+    assert back["interview_id"].tolist() == want["interview_id"].tolist()
+    assert back["turn"].tolist() == want["turn"].tolist()
+    assert back["speaker"].tolist() == want["speaker"].tolist()
+    assert back["text"].tolist() == [normalize(t) for t in want["text"]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("职业教育证书企业学生好，。")), min_size=1, max_size=40),
+                min_size=1, max_size=6))
+def test_read_transcript_round_trip(tmp_path_factory, answers):
+    from onex_research.text import read_transcript
+
+    folder = tmp_path_factory.mktemp("rt")
+    body = "".join(f"访谈者：第{i}个问题？\n受访者：{a}\n\n" for i, a in enumerate(answers))
+    path = _write(folder, "x.txt", HEADER.format(id="T7") + body)
+    df = read_transcript(path)
+    assert len(df) == 2 * len(answers)
+    assert df["text"].tolist()[1::2] == [normalize(a) for a in answers]
+    assert df["turn"].tolist() == list(range(1, 2 * len(answers) + 1))
