@@ -110,3 +110,16 @@ def test_descriptives():
     plot_word_cloud({"企业": 3, "学生": 2})
     with pytest.raises(TypeError, match="list of tokens"):
         frequencies(pd.DataFrame({"tokens": ["不是列表"]}))
+
+
+def test_chunk_tokens():
+    from onex_research.text import chunk_tokens
+
+    docs = [list("abcdefghij"), list("xyz"), []]
+    chunks, index = chunk_tokens(docs, size=4, ids=["A", "B", "C"])
+    assert [len(c) for c in chunks] == [4, 4, 2, 3, 0]  # a tail of 2 is not shorter than 4 // 2
+    assert index["id"].tolist() == ["A", "A", "A", "B", "C"]
+    assert sum(index["n_tokens"]) == 13
+    chunks, index = chunk_tokens(docs, size=4, min_size=3)
+    assert [len(c) for c in chunks] == [4, 6, 3, 0]  # the short tail joins the chunk before
+    assert sum(chunks, []) == sum(docs, [])

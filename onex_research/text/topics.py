@@ -11,7 +11,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 
-__all__ = ["TopicResult", "KSelection", "fit_topics", "npmi_coherence", "topic_diversity",
+__all__ = ["TopicResult", "KSelection", "chunk_tokens", "fit_topics", "npmi_coherence", "topic_diversity",
            "topic_stability", "select_k", "matched_cosine"]
 
 
@@ -78,6 +78,34 @@ class KSelection:
 
     def _repr_html_(self):
         return f"<p>chosen K = {self.k} ({self.rule})</p>" + self.table._repr_html_()
+
+
+def chunk_tokens(token_lists, size=120, *, min_size=None, ids=None):
+    """Cut long documents into chunks of about ``size`` tokens, for topic models.
+
+    Interview turns vary from a few words to several hundred; equal-sized chunks keep
+    one long answer from dominating a topic. The last chunk of a document joins the one
+    before when it is shorter than ``min_size`` (default ``size // 2``).
+
+    Returns
+    -------
+    chunks : list of list of str
+    index : DataFrame
+        ``doc`` (position in ``token_lists``), ``chunk`` (0-based), ``id`` (from
+        ``ids``, default ``doc``), ``n_tokens``; one row per chunk.
+    """
+    min_size = size // 2 if min_size is None else min_size
+    ids = list(range(len(token_lists))) if ids is None else list(ids)
+    chunks, rows = [], []
+    for d, toks in enumerate(token_lists):
+        toks = list(toks)
+        parts = [toks[i:i + size] for i in range(0, len(toks), size)] or [[]]
+        if len(parts) > 1 and len(parts[-1]) < min_size:
+            parts[-2] = parts[-2] + parts.pop()
+        for c, part in enumerate(parts):
+            chunks.append(part)
+            rows.append({"doc": d, "chunk": c, "id": ids[d], "n_tokens": len(part)})
+    return chunks, pd.DataFrame(rows)
 
 
 def _vectorize(token_lists, min_df, max_df):
