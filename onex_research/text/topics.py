@@ -101,7 +101,8 @@ def chunk_tokens(token_lists, size=120, *, min_size=None, ids=None):
         toks = list(toks)
         parts = [toks[i:i + size] for i in range(0, len(toks), size)] or [[]]
         if len(parts) > 1 and len(parts[-1]) < min_size:
-            parts[-2] = parts[-2] + parts.pop()
+            tail = parts.pop()
+            parts[-1] = parts[-1] + tail
         for c, part in enumerate(parts):
             chunks.append(part)
             rows.append({"doc": d, "chunk": c, "id": ids[d], "n_tokens": len(part)})
