@@ -8,8 +8,8 @@
 (c) Determinism: the cheapest notebooks run a second time into another folder and
     give byte-identical tables and figures.
 
-Runtime: one full ``reproduce`` (see benchmarks/bench_reproduce.py; target <= 90 s
-cold) plus a second run of ``DETERMINISM_NOTEBOOKS``.
+Runtime: one full ``reproduce`` (about 30 s on 2 cores; benchmarks/bench_reproduce.py)
+plus a second run of ``DETERMINISM_NOTEBOOKS`` (about 7 s); the rest is instant.
 """
 
 import ast

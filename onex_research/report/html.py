@@ -115,8 +115,20 @@ def _links(entry: RegistryEntry) -> str:
     return (f'<div class="files">{links} · <code>{html.escape(entry.made_by)}</code></div>')
 
 
+def _inputs_html(inputs: dict | None, seed) -> str:
+    if not inputs:
+        return ""
+    rows = [f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(str(v.get('path', '')))}</code></td>"
+            f"<td><code>{html.escape(str(v.get('sha256', ''))[:12])}</code></td></tr>"
+            for k, v in inputs.items() if isinstance(v, dict) and "path" in v]
+    if seed is not None:
+        rows.append(f"<tr><td>seed</td><td><code>{html.escape(str(seed))}</code></td><td></td></tr>")
+    return ('<table class="three-line inputs"><thead><tr><th>输入 input</th><th>path</th><th>sha256</th></tr>'
+            "</thead><tbody>" + "".join(rows) + "</tbody></table>\n")
+
+
 def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", title_en="Study report",
-                      notebook_titles=None, notebook_html=None) -> str:
+                      notebook_titles=None, notebook_html=None, inputs=None, seed=None) -> str:
     """Assemble ``report.html``.
 
     Parameters
@@ -133,6 +145,9 @@ def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", t
         Notebook stem -> section heading (the notebook's first Markdown heading).
     notebook_html : dict, optional
         Notebook stem -> path of its executed HTML, relative to ``out_dir``.
+    inputs : dict, optional
+        ``manifest.json``'s inputs (name -> ``{"path", "sha256"}``), listed at the top.
+    seed : int, optional
 
     Returns
     -------
@@ -184,7 +199,7 @@ def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", t
             f"<h1>{html.escape(title_zh)}<br><span class=\"en\">{html.escape(title_en)}</span></h1>\n"
             f"<p>{n_tab} 个表格，{n_fig} 幅图。 {n_tab} tables, {n_fig} figures. "
             f'Inputs, versions and hashes: <a href="manifest.json">manifest.json</a>.</p>\n'
-            f"<ol>\n" + "\n".join(toc) + "\n</ol>\n")
+            + _inputs_html(inputs, seed) + "<ol>\n" + "\n".join(toc) + "\n</ol>\n")
     return head + "\n".join(body) + "\n</body>\n</html>\n"
 
 

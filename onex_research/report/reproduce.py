@@ -296,14 +296,15 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
 
     names = [p.stem for p in paths]
     entries = [e for nb in names for e in read_registry(out, nb)]
-    report = write_report_html(out, entries, notebooks=names, notebook_titles=titles,
-                               notebook_html={k: v.relative_to(out).as_posix() for k, v in html.items()})
     inputs = {"survey": _manifest.input_record(survey), "instrument": _manifest.input_record(instrument),
               "corpus": _manifest.input_record(corpus),
               "notebooks": {p.name: _manifest.sha256_file(p) for p in paths}}
     for name in ("truth_dirty.csv", "truth.json"):
         if (survey.parent / name).exists():
             inputs[name.replace(".", "_")] = _manifest.input_record(survey.parent / name)
+    report = write_report_html(out, entries, notebooks=names, notebook_titles=titles,
+                               notebook_html={k: v.relative_to(out).as_posix() for k, v in html.items()},
+                               inputs=inputs, seed=seed)
     outputs = []
     for e in entries:
         outputs += [{"path": f, "kind": e.kind, "name": e.name, "notebook": e.notebook, "made_by": e.made_by,
