@@ -5,11 +5,11 @@
 (b) ``reproduce`` runs ONCE on the default study into a module-scoped folder; the
     tests check ``report.html``, ``manifest.json`` (every hash), each notebook's HTML,
     the absence of missing-glyph warnings and the joint display's six themes.
-(c) Determinism: the cheapest notebooks run a second time into another folder and
-    give byte-identical tables and figures.
+(c) Determinism: every notebook runs a second time (into another folder, so nothing
+    comes from the notebook cache) and gives byte-identical tables and figures.
 
 Runtime: one full ``reproduce`` (about 30 s on 2 cores; benchmarks/bench_reproduce.py)
-plus a second run of ``DETERMINISM_NOTEBOOKS`` (about 7 s); the rest is instant.
+twice (about 60 s together); the rest is instant.
 """
 
 import ast
@@ -26,8 +26,6 @@ from onex_research.report.reproduce import NOTEBOOK_DIR
 
 EXPECTED = ["01_survey_cleaning", "02_measurement", "03_regression", "04_interviews", "05_joint_display"]
 PARAMETERS = {"survey_path", "instrument_path", "truth_path", "corpus_dir", "out_dir", "seed", "cache_dir"}
-#: Run a second time for the byte-identity check: the cheap ones (survey only).
-DETERMINISM_NOTEBOOKS = ["01_survey_cleaning", "03_regression"]
 COMMITTED = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 
@@ -185,11 +183,10 @@ def test_joint_display_has_all_six_themes(run):
 # -- (c) determinism -------------------------------------------------------------------
 def test_second_run_gives_identical_tables_and_figures(run, tmp_path):
     res = _ok(run)
-    names = [n for n in DETERMINISM_NOTEBOOKS if (NOTEBOOK_DIR / f"{n}.ipynb").exists()]
-    if not names:
-        pytest.skip("none of the determinism notebooks is written yet")
-    again = _ok(_reproduce(tmp_path / "again", names))
+    again = _ok(_reproduce(tmp_path / "again"))
+    assert again.cached == (), "a new report folder runs every notebook again"
     files = [f for e in read_registry(again.out_dir) for f in e.files]
     assert files
+    assert sorted(files) == sorted(f for e in read_registry(res.out_dir) for f in e.files)
     differ = [f for f in files if (again.out_dir / f).read_bytes() != (res.out_dir / f).read_bytes()]
     assert not differ, f"not byte-identical between two runs: {differ}"
