@@ -278,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG, description="Mixed-methods toolkit for the 1+X certificate pilot: from a questionnaire "
         "export and interview transcripts to a paper's tables and figures.",
         epilog=f"Run '{PROG} COMMAND --help' for a command's options. Exit codes: 0 ok, 2 bad input, 1 failure.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     ins_help = "instrument (codebook) YAML (default: %(default)s)"
 
