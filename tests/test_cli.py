@@ -137,3 +137,18 @@ def test_readme_worked_example(small_study, tmp_path, capsys):
     assert (out / "report.html").exists() and (out / "manifest.json").exists()
     assert (out / "notebooks" / "01_survey_cleaning.html").exists()
     assert str(small_study.name) in (out / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_interviews_redacts_and_codes(tmp_path):
+    import pandas as pd
+
+    from onex_research.paths import CORPUS
+
+    out = tmp_path / "iv"
+    assert cli.main(["interviews", str(CORPUS / "transcripts"), "--out", str(out), "--topics", "3", "--quiet"]) == 0
+    for name in ("corpus", "codes", "exemplars", "topics"):
+        assert (out / "tables" / f"interviews__{name}.docx").exists(), name
+    quotes = (out / "tables" / "interviews__exemplars.csv").read_text(encoding="utf-8-sig")
+    names = pd.read_csv(CORPUS / "roster.csv", dtype=str)["name"]
+    leaked = [n for n in names if n in quotes]
+    assert not leaked, f"roster names in the exemplar quotes: {leaked}"
