@@ -132,10 +132,15 @@ def _run_or_restore(path, params, out, cache, library, *, timeout, progress, cwd
     hit = _nbcache.lookup(cache, path.stem, key) if key else None
     t0 = time.perf_counter()
     if hit is not None:
-        _nbcache.restore(hit, out)
-        if progress:
-            print(f"{path.stem:<20}: unchanged, restored from the cache ({hit.parent})", file=sys.stderr)
-        return nbformat.read(str(html_path.with_suffix(".ipynb")), as_version=4), time.perf_counter() - t0, True
+        try:
+            _nbcache.restore(hit, out)
+            nb = nbformat.read(str(html_path.with_suffix(".ipynb")), as_version=4)
+        except (OSError, ValueError, KeyError):  # a damaged cache entry: run the notebook instead
+            pass
+        else:
+            if progress:
+                print(f"{path.stem:<20}: unchanged, restored from the cache ({hit.parent})", file=sys.stderr)
+            return nb, time.perf_counter() - t0, True
     before = _snapshot(out, cache)
     nb, seconds = run_notebook(path, params, html_path, timeout=timeout, progress=progress, cwd=cwd)
     if key:
@@ -150,7 +155,7 @@ def _existing(path, what: str, *, folder=False) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{what} not found: {path}")
     if folder and not path.is_dir():
-        raise OnexError(f"{what} must be a folder of transcripts, got the file {path}")
+        raise OnexError(f"{what} must be a folder (with transcripts/, or of transcripts), got the file {path}")
     if not folder and path.is_dir():
         raise OnexError(f"{what} must be a file, got the folder {path}")
     return path.resolve()
