@@ -326,3 +326,19 @@ def test_corpus_root_accepts_a_corpus_or_a_transcripts_folder(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(OnexError, match="neither a corpus folder"):
         corpus_root(tmp_path / "empty", tmp_path / "stage")
+
+
+def test_scrub_merges_stream_chunks_and_hides_addresses():
+    from onex_research.report.execute import _scrub
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n<Axes at 0x7f3a2c>\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="w\n")]
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    nb.cells = [cell]
+    _scrub(nb)
+    assert [o["name"] for o in cell.outputs] == ["stdout", "stderr"]
+    assert cell.outputs[0]["text"] == "a\n<Axes at 0x…>\n"
+    assert "execution" not in cell.metadata

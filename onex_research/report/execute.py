@@ -116,11 +116,21 @@ def glyph_messages(nb) -> list[str]:
 
 
 def _scrub(nb):
-    """Drop run-dependent bits from an executed notebook (timings, object addresses)."""
+    """Drop run-dependent bits from an executed notebook (timings, object addresses, stream chunking)."""
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+        merged = []  # consecutive stream chunks as one output: how stdout was flushed varies by run
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (prev is not None and out.get("output_type") == "stream" and prev.get("output_type") == "stream"
+                    and prev.get("name") == out.get("name")):
+                prev["text"] = prev["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
                 out["text"] = _ADDRESS_RE.sub(" at 0x…", out["text"])
