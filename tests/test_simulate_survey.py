@@ -207,7 +207,7 @@ def test_codes_csv_is_gbk_wenjuanxin(study, instrument, tmp_path, likert):
 
 def test_text_xlsx_holds_labels(study, instrument, tmp_path, likert):
     path = write_wenjuanxin(study, tmp_path / "text.xlsx", answers="text")
-    df = pd.read_excel(path, dtype=str, keep_default_na=False)
+    df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
     codes = export_wenjuanxin(study, answers="codes")
     assert list(df.columns) == list(codes.columns)
     role = df[instrument.header("role")]

@@ -31,5 +31,5 @@ def test_notebook_runs_with_parameters(tmp_path, with_truth):
                      for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "原始答卷" in text and "Raw submissions" in text
     assert ("recall" in text) == with_truth
-    out = tmp_path / "out"
+    out = tmp_path / "out" / "data"
     assert {p.name for p in out.iterdir()} >= {"survey_clean.csv", "survey_clean.sav", "exclusions.csv"}
