@@ -20,12 +20,36 @@ from onex_research.text import Redactor, redact, redact_frame, write_mapping
     ("QQ号 987654321。", "[QQ1]"),
     ("微信号：wx_abc123。", "[微信1]"),
     ("微信: zhangwei-2024。", "[微信1]"),
+    ("电话02162345678。", "[电话1]"),
+    ("电话(021)62345678。", "[电话1]"),
+    ("电话（021）62345678。", "[电话1]"),
+    ("手机１３８１２３４５６７８。", "[电话1]"),
+    ("手机138.1234.5678。", "[电话1]"),
+    ("微信号zhangwei_88。", "[微信1]"),
+    ("加我微信 zhangwei2024。", "[微信1]"),
+    ("vx：zhangwei88。", "[微信1]"),
+    ("VX zhangwei88。", "[微信1]"),
+    ("wx: zhangwei88。", "[微信1]"),
 ])
 def test_identifiers_are_replaced(text, kind):
     out, mapping = redact(text)
     assert kind in out
-    assert not any(ch.isdigit() for ch in out.replace(kind, "")) or "QQ" in kind
+    assert not any(ch.isdigit() for ch in out.replace(kind, ""))  # the pseudonym's own digit aside
+    assert "zhangwei" not in out
     assert len(mapping) == 1
+
+
+def test_full_width_identifiers_use_the_same_pseudonym():
+    red = Redactor()
+    assert red.redact("１３８１２３４５６７８") == red.redact("138-1234-5678") == "[电话1]"
+    assert red.redact("邮箱ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "邮箱[邮箱1]"
+
+
+def test_surname_and_title_get_the_name_pseudonym():
+    red = Redactor({"黄丽": "教师", "周强": "教师", "欧阳明华": "学生"})
+    assert red.redact("黄丽说了，黄老师还说") == "[教师A]说了，[教师A]老师还说"
+    assert red.redact("周院长和周总，欧阳导师") == "[教师B]院长和[教师B]总，[学生A]导师"
+    assert red.redact("这一周老师们都忙，一周总结一次") == "这一周老师们都忙，一周总结一次"
 
 
 def test_numbers_that_are_not_identifiers_stay():
@@ -62,10 +86,12 @@ def test_schools_from_list_and_generic_patterns():
 
 def test_redact_frame_uses_header_school():
     turns = pd.DataFrame({"text": ["江川职业技术学院的张伟老师电话13812345678"], "school": ["江川职业技术学院"],
-                          "interviewer": ["研究者A"]})
-    out, mapping = redact_frame(turns, roster={"张伟": "教师"})
+                          "interviewer": ["陈静"]})
+    out, mapping = redact_frame(turns, roster={"张伟": "教师", "陈静": "管理人员"})
     assert out.loc[0, "text"] == "[学校1]的[教师A]老师电话[电话1]"
     assert out.loc[0, "school"] == "[学校1]"
+    assert out.loc[0, "interviewer"] == "[管理人员A]"
+    assert "陈静" not in out.to_string()
     assert turns.loc[0, "school"] == "江川职业技术学院"  # input untouched
 
 
@@ -94,14 +120,16 @@ def test_bundled_corpus_with_roster_and_school_list_leaves_no_identifier():
     import re
 
     from onex_research.paths import CORPUS
-    from onex_research.text import mapping_summary, read_transcripts
+    from onex_research.text import TITLES, load_roster, load_schools, mapping_summary, read_transcripts
 
     turns = read_transcripts(CORPUS / "transcripts")
-    roster = dict(pd.read_csv(CORPUS / "roster.csv", dtype=str).itertuples(index=False, name=None))
-    schools = [s.strip() for s in (CORPUS / "schools.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
+    roster = load_roster(CORPUS / "roster.csv")
+    schools = load_schools(CORPUS / "schools.txt")
     out, mapping = redact_frame(turns, roster=roster, schools=schools)
     text = "\n".join(out["text"])
     assert not [n for n in roster if n in text]
+    titled = [n[0] + t for n in roster for t in TITLES if t != "总"] + [n[0] + "总" for n in roster]
+    assert not [n for n in titled if n in text]  # 黄老师 (T08), 周老师 (T24)
     assert not [s for s in schools if s in text]
     for pattern in (r"1[3-9]\d[\d\s-]{8,10}", r"@", r"QQ[:：]?\s*\d{5}", r"微信号?[:：]\s*[A-Za-z]", r"\d{17}[\dXx]"):
         assert not re.search(pattern, text), pattern

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 import string
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from onex_research.paths import REPORTS
+from onex_research.text.normalize import KEPT_PUNCTUATION
 
-__all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "mapping_summary", "GENERIC_SCHOOL_SUFFIXES"]
+__all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "mapping_summary", "GENERIC_SCHOOL_SUFFIXES",
+           "TITLES", "load_roster", "load_schools"]
 
 #: School-name endings redacted even when the school is on no list ("某某职业技术学院").
 GENERIC_SCHOOL_SUFFIXES = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院",
@@ -26,10 +29,33 @@ _PATTERNS = [  # (kind, regex, group with the identifier); order matters
     ("身份证号", re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
                         r"(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"), 0),
     ("QQ", re.compile(r"(?:QQ|qq|Qq)\s*(?:号码?)?\s*[:：]?\s*(\d{5,11})(?!\d)"), 1),
-    ("微信", re.compile(r"(?:微信|weixin|WeChat|wechat)(?:号)?\s*[:：]\s*([A-Za-z][-_A-Za-z0-9]{5,19})"), 1),
-    ("电话", re.compile(r"(?<![0-9])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?![0-9])"), 0),
-    ("电话", re.compile(r"(?<![0-9])0\d{2,3}[-\s]\d{7,8}(?![0-9])"), 0),
+    ("微信", re.compile(r"(?:微信|(?<![A-Za-z])(?i:weixin|wechat|vx|wx))(?:号)?\s*[:：]?\s*"
+                      r"([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"), 1),
+    ("电话", re.compile(r"(?<![0-9])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s.]?\d{4}){2}(?![0-9])"), 0),
+    ("电话", re.compile(r"(?<![0-9])(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{7,8}(?![0-9])"), 0),
 ]
+#: Titles that follow a surname ("黄老师", "周总"): surname + title is replaced like the full name.
+TITLES = ("老师", "院长", "处长", "主任", "经理", "总", "校长", "书记", "师傅", "科长", "部长", "导师")
+# "一周总共", "孙总结": 总 as a word of its own, not a title
+_TITLE_RX = "|".join(t if t != "总" else "总(?![结体共是之数额计量和算部])" for t in TITLES)
+# "这一周老师们", "每周主任": a surname character that is really the end of a word
+_NOT_BEFORE_SURNAME = "一每上下本这那两三几半"
+_KEEP_SPLIT = re.compile(f"([{KEPT_PUNCTUATION}]+)")
+
+
+def _nfkc(text: str) -> str:
+    """NFKC as in :func:`~onex_research.text.normalize` (full-width digits and letters
+    become ASCII; the Chinese punctuation of ``KEPT_PUNCTUATION`` stays)."""
+    parts = _KEEP_SPLIT.split(text)
+    parts[::2] = [unicodedata.normalize("NFKC", p) for p in parts[::2]]
+    return "".join(parts)
+
+
+def _surname(name: str) -> str:
+    """The surname of a Chinese name: two characters for a 4-character name (欧阳明华)."""
+    return name[:2] if len(name) >= 4 else name[:1]
+
+
 _GENERIC_SCHOOL = re.compile(
     rf"(?:(?![{_NOT_IN_NAME}])[{_CJK}A-Za-z]){{2,8}}(?:{'|'.join(GENERIC_SCHOOL_SUFFIXES)})")
 
@@ -105,6 +131,7 @@ class Redactor:
         """Return ``text`` with every identifier replaced; updates ``mapping_``."""
         if not isinstance(text, str):
             raise TypeError(f"redact() expects a str, got {type(text).__name__}")
+        text = _nfkc(text)  # full-width digits and letters (１３８…) are found like ASCII ones
         for kind, rx, group in _PATTERNS:
             def repl(m, kind=kind, group=group):
                 ident = m.group(group)
@@ -118,6 +145,15 @@ class Redactor:
         for name in sorted(self.roster, key=len, reverse=True):
             if name and name in text:
                 text = text.replace(name, self._pseudonym(name, self.roster[name], lettered=True))
+        surnames = {}  # surname -> first roster name with it ("黄老师" is 黄丽)
+        for name in self.roster:
+            if name and len(name) >= 2:
+                surnames.setdefault(_surname(name), name)
+        for sur in sorted(surnames, key=len, reverse=True):
+            if sur in text:
+                name = surnames[sur]
+                rx = re.compile(rf"(?<![{_NOT_BEFORE_SURNAME}]){re.escape(sur)}(?=(?:{_TITLE_RX}))")
+                text = rx.sub(lambda m, name=name: self._pseudonym(name, self.roster[name], lettered=True), text)
         for school in sorted(self.schools, key=len, reverse=True):
             if school and school in text:
                 text = text.replace(school, self._pseudonym(school, "学校", lettered=False))
@@ -200,6 +236,55 @@ def redact_frame(turns: pd.DataFrame, roster=None, *, schools=None, text="text",
         if col in out.columns:
             out[col] = [None if pd.isna(v) else red.redact(str(v)) for v in out[col]]
     return out, red.mapping_
+
+
+def load_roster(path) -> dict:
+    """Read a roster CSV into ``{name: role}`` for :class:`Redactor`.
+
+    The file needs the columns ``name`` and ``role`` (in any order, other columns are
+    ignored); a UTF-8 byte-order mark (Excel's "CSV UTF-8") is fine. Rows with no name
+    are skipped; a missing role becomes ``人员``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the columns ``name`` or ``role`` are missing; the message names the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"roster not found: {path}")
+    r = pd.read_csv(path, encoding="utf-8-sig", dtype=str, comment=None, skip_blank_lines=True)
+    r.columns = [str(c).strip().lower() for c in r.columns]
+    missing = [c for c in ("name", "role") if c not in r.columns]
+    if missing:
+        raise ValueError(f"{path}: a roster needs the columns name, role; {', '.join(missing)} missing "
+                         f"(found: {', '.join(r.columns) or 'none'})")
+    roster = {}
+    for name, role in zip(r["name"], r["role"]):
+        if isinstance(name, str) and name.strip() and not name.strip().startswith("#"):
+            roster[name.strip()] = role.strip() if isinstance(role, str) and role.strip() else "人员"
+    return roster
+
+
+def load_schools(path) -> list:
+    """Read a list of school names, one a line; blank lines and ``#`` comments are skipped.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"schools list not found: {path}")
+    out = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and line not in out:
+            out.append(line)
+    return out
 
 
 def write_mapping(mapping: dict, path) -> Path:
