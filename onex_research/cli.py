@@ -201,22 +201,15 @@ def _corpus_folders(corpus: Path):
 
 def _roster_and_schools(args, extras: Path):
     """``--roster``/``--schools``, else ``roster.csv``/``schools.txt`` in the corpus folder."""
-    import pandas as pd
+    from .text import load_roster, load_schools
 
-    roster_path = args.roster or extras / "roster.csv"
-    schools_path = args.schools or extras / "schools.txt"
+    roster_path = Path(args.roster or extras / "roster.csv")
+    schools_path = Path(args.schools or extras / "schools.txt")
     roster, schools = None, None
-    if Path(roster_path).exists():
-        r = pd.read_csv(roster_path, encoding="utf-8-sig", dtype=str)
-        if not {"name", "role"} <= set(r.columns):
-            raise OnexError(f"{roster_path}: a roster needs the columns name, role; found {', '.join(r.columns)}")
-        roster = dict(zip(r["name"], r["role"]))
-    elif args.roster:
-        raise FileNotFoundError(f"roster not found: {roster_path}")
-    if Path(schools_path).exists():
-        schools = [ln.strip() for ln in Path(schools_path).read_text(encoding="utf-8").splitlines() if ln.strip()]
-    elif args.schools:
-        raise FileNotFoundError(f"schools list not found: {schools_path}")
+    if args.roster or roster_path.exists():
+        roster = load_roster(roster_path)  # FileNotFoundError / ValueError naming the file: exit 2
+    if args.schools or schools_path.exists():
+        schools = load_schools(schools_path)
     return roster, schools
 
 

@@ -136,3 +136,25 @@ def test_bundled_corpus_with_roster_and_school_list_leaves_no_identifier():
     summary = mapping_summary(mapping).set_index("kind")["n"]
     assert summary["电话"] == 5 and summary["QQ"] == 2 and summary["微信"] == 2 and summary["身份证号"] == 1
     assert not set(mapping) & set(mapping_summary(mapping).to_numpy().ravel())  # no originals in the summary
+
+
+def test_load_roster_bom_column_order_and_errors(tmp_path):
+    from onex_research.text import load_roster
+
+    p = tmp_path / "roster.csv"
+    p.write_bytes("\ufeffrole,name,note\n教师,张伟,x\n学生,王磊,\n,,\n".encode("utf-8"))
+    assert load_roster(p) == {"张伟": "教师", "王磊": "学生"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,身份\n张伟,教师\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.csv.*name, role"):
+        load_roster(bad)
+    with pytest.raises(FileNotFoundError, match="missing.csv"):
+        load_roster(tmp_path / "missing.csv")
+
+
+def test_load_schools_skips_comments_and_blank_lines(tmp_path):
+    from onex_research.text import load_schools
+
+    p = tmp_path / "schools.txt"
+    p.write_text("\ufeff# 试点学校\n江川职业技术学院\n\n  南岭职业技术学院  \n# 备注\n江川职业技术学院\n", encoding="utf-8")
+    assert load_schools(p) == ["江川职业技术学院", "南岭职业技术学院"]

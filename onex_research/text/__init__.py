@@ -5,7 +5,8 @@ code, topics. Modules:
 
 - :mod:`.io`: :func:`read_transcripts` (.txt/.md/.docx), :func:`interviewee_turns`
 - :mod:`.normalize`: :func:`normalize` (NFKC, line breaks, 1+X spellings)
-- :mod:`.redact`: :func:`redact`, :class:`Redactor`, :func:`redact_frame`, :func:`write_mapping`
+- :mod:`.redact`: :func:`redact`, :class:`Redactor`, :func:`redact_frame`, :func:`write_mapping`,
+  :func:`load_roster`, :func:`load_schools` (roster.csv, schools.txt)
 - :mod:`.segment`: :class:`Segmenter` (private jieba tokenizer, parallel ``cut_many`` + cache)
 - :mod:`.describe`: frequencies, TF-IDF/TextRank keywords, co-occurrence network, word cloud
 - :mod:`.coding`: :func:`load_frame`, :func:`code`, code x role matrix, exemplars, kappa
