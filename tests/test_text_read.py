@@ -148,3 +148,12 @@ def test_read_transcript_round_trip(tmp_path_factory, answers):
     assert len(df) == 2 * len(answers)
     assert df["text"].tolist()[1::2] == [normalize(a) for a in answers]
     assert df["turn"].tolist() == list(range(1, 2 * len(answers) + 1))
+
+
+def test_stray_text_warning_names_file_and_line_but_not_the_text(tmp_path):
+    _write(tmp_path, "stray.txt", HEADER.format(id="T9") + "张伟 13812345678\n访谈者：你好\n受访者：好\n")
+    with pytest.warns(UserWarning) as record:
+        read_transcripts(tmp_path)
+    msg = " ".join(str(w.message) for w in record)
+    assert "stray.txt" in msg and "line 9" in msg
+    assert "张伟" not in msg and "138" not in msg

@@ -158,3 +158,13 @@ def test_load_schools_skips_comments_and_blank_lines(tmp_path):
     p = tmp_path / "schools.txt"
     p.write_text("\ufeff# 试点学校\n江川职业技术学院\n\n  南岭职业技术学院  \n# 备注\n江川职业技术学院\n", encoding="utf-8")
     assert load_schools(p) == ["江川职业技术学院", "南岭职业技术学院"]
+
+
+def test_redact_frame_redacts_note_speaker_and_file():
+    turns = pd.DataFrame({"text": ["好的"], "note": ["张伟介绍，电话13812345678"], "speaker_raw": ["张伟"],
+                          "file": ["D:\\访谈\\张伟访谈.docx"]})
+    out, _ = redact_frame(turns, roster={"张伟": "教师"})
+    assert out.loc[0, "note"] == "[教师A]介绍，电话[电话1]"
+    assert out.loc[0, "speaker_raw"] == "[教师A]"
+    assert out.loc[0, "file"] == "[教师A]访谈.docx"
+    assert "张伟" not in out.to_string() and "138" not in out.to_string()

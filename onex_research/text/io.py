@@ -138,7 +138,7 @@ def read_transcript(path) -> pd.DataFrame:
             current["parts"].append(line)
         elif line.strip() and not line.lstrip().startswith("#") and not _FENCE.match(line):
             warnings.warn(f"{path}, line {k + 1}: text before the first speaker turn is not "
-                          f"part of any turn and is not read: {line.strip()[:30]!r}", stacklevel=3)
+                          f"part of any turn and is not read", stacklevel=3)  # no excerpt: it may hold names
     if not turns:
         raise TranscriptError(
             "no speaker turns found; each turn starts with '访谈者：', '受访者：', '问：' or '答：'",

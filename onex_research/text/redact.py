@@ -6,7 +6,7 @@ import json
 import re
 import string
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import pandas as pd
 
@@ -213,8 +213,9 @@ def redact_frame(turns: pd.DataFrame, roster=None, *, schools=None, text="text",
     """Redact the ``text`` column of a table of turns, and its ``school`` column.
 
     The header's school names (column ``school``) join ``schools``, so a school named
-    in the header is also found in the text. Columns ``school`` and ``interviewer``
-    are replaced by their pseudonyms.
+    in the header is also found in the text. Columns ``school``, ``interviewer``,
+    ``note`` and ``speaker_raw`` are redacted as well, and ``file`` is reduced to its
+    base name, redacted.
 
     Returns
     -------
@@ -232,9 +233,11 @@ def redact_frame(turns: pd.DataFrame, roster=None, *, schools=None, text="text",
         red.schools.extend(s for s in schools if s not in red.schools)
     out = turns.copy()
     out[text] = [red.redact(t) for t in out[text]]
-    for col in ("school", "interviewer"):
+    for col in ("school", "interviewer", "note", "speaker_raw"):
         if col in out.columns:
             out[col] = [None if pd.isna(v) else red.redact(str(v)) for v in out[col]]
+    if "file" in out.columns:  # a file name can carry a name ("张伟访谈.docx"): basename, redacted
+        out["file"] = [None if pd.isna(v) else red.redact(PureWindowsPath(str(v)).name) for v in out["file"]]
     return out, red.mapping_
 
 
