@@ -8,6 +8,7 @@ example when ``notebooks/01_survey_cleaning.ipynb`` exists).
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,57 @@ def test_interviews_redacts_and_codes(tmp_path):
     names = pd.read_csv(CORPUS / "roster.csv", dtype=str)["name"]
     leaked = [n for n in names if n in quotes]
     assert not leaked, f"roster names in the exemplar quotes: {leaked}"
+
+
+def _all_text(folder) -> str:
+    """Every file under ``folder`` as text; .docx/.xlsx (zip) files by their XML parts."""
+    import zipfile
+
+    parts = []
+    for f in sorted(Path(folder).rglob("*")):
+        if not f.is_file():
+            continue
+        if zipfile.is_zipfile(f):
+            with zipfile.ZipFile(f) as z:
+                parts += [z.read(n).decode("utf-8", "ignore") for n in z.namelist()]
+        else:
+            parts.append(f.read_bytes().decode("utf-8", "ignore"))
+    return "\n".join(parts)
+
+
+def test_interviews_outputs_carry_no_identifier(tmp_path):
+    """A transcript full of coded sentences with a name, a school, a phone and an e-mail:
+    nothing of them may reach any output file (tables in csv, docx, tex, the registry)."""
+    import shutil
+
+    from onex_research.paths import CORPUS
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "transcripts", corpus / "transcripts")
+    for extra in ("roster.csv", "schools.txt"):
+        shutil.copy(CORPUS / extra, corpus / extra)
+    pii = ["张伟", "黄老师", "江川职业技术学院", "13912345678", "139-1234-5678", "zhangwei.pii@example.com"]
+    body = [
+        "访谈者：请谈谈校企合作和证书。",
+        "受访者：张伟在江川职业技术学院负责校企合作，企业认可这个证书吗？用人单位招聘看重含金量，张伟的电话13912345678。",
+        "访谈者：费用呢？",
+        "受访者：江川职业技术学院的考核费用、报名费、培训费、耗材都要钱，经费不足，找黄老师139-1234-5678。",
+        "访谈者：老师呢？",
+        "受访者：张伟是双师型教师，老师下企业培训工作量大，写信给zhangwei.pii@example.com，双师型认可度低。",
+        "访谈者：考核怎么样？",
+        "受访者：黄老师说江川职业技术学院题库过时、背题刷题、评分不公平、区分度低，张伟邮箱zhangwei.pii@example.com。",
+        "访谈者：学生呢？",
+        "受访者：张伟说学生随大流、应付、积极性不高，江川职业技术学院学校要求不考不行，找工作竞争力，电话13912345678。",
+        "访谈者：执行呢？",
+        "受访者：黄老师说江川职业技术学院书证融通两张皮、走过场、形式主义、人才培养方案没落实，张伟13912345678。",
+    ]
+    (corpus / "transcripts" / "T99_教师.txt").write_text(
+        "---\nid: T99\nrole: 教师\nschool_type: 高职专科院校\nschool: 江川职业技术学院\ndate: 2024-06-01\n"
+        "interviewer: 研究者A\n---\n" + "\n".join(body) + "\n", encoding="utf-8")
+    out = tmp_path / "iv"
+    assert cli.main(["interviews", str(corpus), "--out", str(out), "--topics", "3", "--quiet"]) == 0
+    assert (out / "tables" / "interviews__exemplars.csv").exists()
+    text = _all_text(out)
+    assert "T99" in text  # the planted interview did reach the outputs
+    leaked = [s for s in pii if s in text]
+    assert not leaked, f"identifiers in the interviews outputs: {leaked}"
