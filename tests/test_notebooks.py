@@ -190,3 +190,39 @@ def test_second_run_gives_identical_tables_and_figures(run, tmp_path):
     assert sorted(files) == sorted(f for e in read_registry(res.out_dir) for f in e.files)
     differ = [f for f in files if (again.out_dir / f).read_bytes() != (res.out_dir / f).read_bytes()]
     assert not differ, f"not byte-identical between two runs: {differ}"
+
+
+# -- (d) privacy -----------------------------------------------------------------------
+def _published_text(out_dir: Path) -> dict:
+    """``{relative path: text}`` of every table file and notebook HTML (the shared part of a
+    report); .docx/.xlsx by their XML parts, images skipped, embedded data: URIs removed."""
+    import zipfile
+
+    files = [f for f in sorted((out_dir / "tables").rglob("*")) if f.is_file()]
+    files += sorted((out_dir / "notebooks").glob("*.html"))
+    texts = {}
+    for f in files:
+        if f.suffix.lower() in (".png", ".jpg", ".jpeg", ".pdf"):
+            continue
+        if zipfile.is_zipfile(f):
+            with zipfile.ZipFile(f) as z:
+                text = "\n".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+        else:
+            text = f.read_bytes().decode("utf-8", "ignore")
+        texts[str(f.relative_to(out_dir))] = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+", "", text)
+    return texts
+
+
+def test_published_tables_and_notebooks_carry_no_identifier(run):
+    """No roster name, listed school or mobile number in tables/ or notebooks/*.html."""
+    from onex_research.paths import CORPUS
+    from onex_research.text import load_roster, load_schools
+
+    res = _ok(run)
+    texts = _published_text(res.out_dir)
+    assert any(p.startswith("tables") for p in texts) and any(p.endswith(".html") for p in texts)
+    needles = list(load_roster(CORPUS / "roster.csv")) + load_schools(CORPUS / "schools.txt")
+    phone = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[-\s.]\d{4}[-\s.]\d{4}(?!\d)")
+    leaked = {p: [n for n in needles if n in t] + phone.findall(t) for p, t in texts.items()}
+    leaked = {p: found for p, found in leaked.items() if found}
+    assert not leaked, f"identifiers in published files: {leaked}"
