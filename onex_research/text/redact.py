@@ -189,11 +189,14 @@ def redact(text: str, roster=None, *, schools=None, redactor: Redactor | None = 
 
     Notes
     -----
+    The text is NFKC-normalised first (full-width ``１３８…`` is found like ``138…``).
     Found by pattern: mainland mobile numbers (``1[3-9]`` + 9 digits, optionally
-    ``+86`` and ``-``/space separators), landlines (``0xx-xxxxxxx``), 18-character
-    身份证号 (region, birth date 18xx-20xx, sequence, check digit or X), e-mail
-    addresses, QQ numbers after "QQ" (5-11 digits) and WeChat ids after "微信号："
-    (a letter then 5-19 letters, digits, ``-`` or ``_``).
+    ``+86`` and ``-``/space/``.`` separators), landlines (``0xx-xxxxxxx``,
+    ``0xxxxxxxxxx``, ``(0xx)xxxxxxx``), 18-character 身份证号 (region, birth date
+    18xx-20xx, sequence, check digit or X), e-mail addresses, QQ numbers after "QQ"
+    (5-11 digits) and WeChat ids after "微信(号)", "vx" or "wx", with or without a colon
+    (a letter then 5-19 letters, digits, ``-`` or ``_``). A roster name's surname
+    followed by a title (:data:`TITLES`: 黄老师, 周总) gets the name's pseudonym.
 
     Examples
     --------
