@@ -5,7 +5,8 @@
   itself is never returned.
 * Free text (open answers, ``〖…〗`` other-text) is scrubbed: e-mail addresses, ID-card
   numbers, mobile and landline phone numbers, QQ and WeChat ids, and names introduced
-  by 我是/我叫/联系人/姓名 become placeholders (``[EMAIL]``, ``[ID]``, ``[PHONE]``,
+  by 我是/我叫/本人/联系人/姓名/名字 (2–3 characters, 4 with a
+  compound surname, stopping before titles such as 老师/同学) become placeholders (``[EMAIL]``, ``[ID]``, ``[PHONE]``,
   ``[QQ]``, ``[WECHAT]``, ``[NAME]``); any other run of 5 or more digits becomes
   ``[NUMBER]``. The patterns are deliberately greedy: a lost digit string costs less
   than a leaked phone number.
@@ -27,16 +28,29 @@ Pass your own ``salt`` to :func:`read_export` when hashes must not be linkable a
 projects."""
 
 _CN = r"[\u4e00-\u9fff]"
+_D = r"[0-9\uff10-\uff19]"          # ASCII or full-width digit
+_NOT_D = r"(?<![0-9\uff10-\uff19])", r"(?![0-9\uff10-\uff19])"
+_SEP = r"[-. \u3000\uff0d\uff0e]?"  # optional -, ., space (also full-width)
+_COMPOUND = "欧阳|司马|诸葛|上官|东方|令狐|慕容|司徒|皇甫|尉迟|公孙|长孙|夏侯|西门|独孤|宇文|端木|南宫|澹台|轩辕"
+# a name stops before a title/role word or an obvious non-name continuation
+_NAME_STOP = "老师|同学|学生|主任|院长|处长|经理|校长|书记|师傅|教授|是|在|的|和|今年|建议|希望|觉得|认为|来自|现在|目前|就读"
+_NAME_CH = r"(?:(?!" + _NAME_STOP + r")" + _CN + r")"
+# after 我是/本人 these starts are not names (我是学生, 我是一名…)
+_NOT_NAME = ("学生|老师|教师|企业|学校|一名|一个|一位|管理|员工|家长|本校|职工|校长|这|那|在|从|个|名|本|该|"
+             "学员|毕业|大一|大二|大三|大四|研究生|专业|行业|做|负责|搞|刚|新|老|男|女|"
+             + _NAME_STOP)
 PII_PATTERNS = (
     ("[EMAIL]", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
     ("[ID]", re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9])")),
-    ("[PHONE]", re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")),
-    ("[PHONE]", re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")),
-    ("\\1[QQ]", re.compile(r"((?:QQ|qq|Qq|扣扣)(?:号|号码)?\s*[:：]?\s*)\d{5,12}")),
-    ("\\1[WECHAT]", re.compile(r"((?:微信|weixin|WeChat|wechat|vx|VX|wx|WX|V信)(?:号)?\s*[:：]?\s*)"
+    ("[PHONE]", re.compile(_NOT_D[0] + r"(?:[+＋]?[8８][6６][- ]?)?[1１][3-9３-９]" + _D + _SEP + _D + r"{4}"
+                           + _SEP + _D + r"{4}" + _NOT_D[1])),
+    ("[PHONE]", re.compile(_NOT_D[0] + r"[0０]" + _D + r"{2,3}[-－]" + _D + r"{7,8}" + _NOT_D[1])),
+    ("\\1[QQ]", re.compile(r"((?:QQ|qq|Qq|ＱＱ|扣扣)(?:号|号码)?\s*[:：]?\s*)" + _D + r"{5,12}")),
+    ("\\1[WECHAT]", re.compile(r"((?:微信|weixin|WeChat|wechat|Wechat|vx|VX|Vx|wx|WX|V信|v信)(?:号)?\s*[:：]?\s*)"
                                r"[A-Za-z][-_A-Za-z0-9]{4,19}")),
-    ("\\1[NAME]", re.compile(r"((?:我是|我叫|联系人|姓名|名字)\s*[:：]?\s*)"
-                             r"(?!学生|老师|教师|企业|学校|一名|一个|管理|员工|家长|本校|职工|校长)" + _CN + r"{2,3}(?=$|[^\u4e00-\u9fff]|[，,。；;、])")),
+    ("\\1[NAME]", re.compile(r"((?:我是|我叫|本人|联系人|姓名|名字|称呼)\s*(?:是|叫)?\s*[:：]?\s*)"
+                             r"(?!" + _NOT_NAME + r")"
+                             r"(?:(?:" + _COMPOUND + r")" + _NAME_CH + r"{1,2}|" + _CN + _NAME_CH + r"{1,2})")),
     ("[NUMBER]", re.compile(r"\d{5,}")),
 )
 

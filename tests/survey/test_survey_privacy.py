@@ -39,3 +39,33 @@ def test_split_and_hash_ip():
     assert h[0] == h[3] != h[1] and pd.isna(h[2])
     assert h[0] == hashlib.sha256((DEFAULT_SALT + "|117.136.12.34").encode()).hexdigest()[:16]
     assert hash_ip(ip, salt="x")[0] != h[0]
+
+
+@pytest.mark.parametrize("text, leak, placeholder", [
+    ("我叫张伟是一名老师", "张伟", "[NAME]"),
+    ("我是李娜老师，建议多开课", "李娜", "[NAME]"),
+    ("我叫王小明同学", "王小明", "[NAME]"),
+    ("联系人:欧阳娜娜", "欧阳娜娜", "[NAME]"),
+    ("本人张三，希望改进", "张三", "[NAME]"),
+    ("姓名：李四", "李四", "[NAME]"),
+    ("电话138.1234.5678", "1234", "[PHONE]"),
+    ("电话１３８１２３４５６７８", "１３８１２３４５６７８", "[PHONE]"),
+    ("电话+86 138-1234-5678", "5678", "[PHONE]"),
+    ("加我微信 zhangwei2024", "zhangwei2024", "[WECHAT]"),
+    ("vx: abc_123", "abc_123", "[WECHAT]"),
+    ("QQ１２３４５６７", "１２３４５６７", "[QQ]"),
+])
+def test_scrub_pii_hard_cases(text, leak, placeholder):
+    out = scrub_pii(pd.Series([text])).iloc[0]
+    assert leak not in out and placeholder in out, out
+
+
+@pytest.mark.parametrize("text", [
+    "我是学生，建议多开课",
+    "我是老师，希望加强实训",
+    "我是一名教师，建议增加课时",
+    "我是企业管理人员",
+    "我是这个专业的学生",
+])
+def test_scrub_pii_keeps_non_names(text):
+    assert scrub_pii(pd.Series([text])).iloc[0] == text
