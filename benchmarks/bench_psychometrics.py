@@ -5,8 +5,6 @@ Targets (issue 4): EFA (minres + oblimin, 5 factors) under 0.5 s; parallel analy
 100 iterations under 5 s. Prints medians. Run:  .venv/bin/python benchmarks/bench_psychometrics.py
 """
 
-import statistics
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -14,16 +12,9 @@ import pandas as pd
 from onex_research.psychometrics import (bartlett, efa, kmo, omega, parallel_analysis,
                                          reliability)
 
+from _timing import median_time  # noqa: E402  (benchmarks/ is on sys.path)
+
 REF = Path(__file__).resolve().parents[1] / "tests" / "reference"
-
-
-def bench(fun, repeat=15):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fun()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main():
@@ -38,7 +29,7 @@ def main():
         ("parallel analysis 100 iter", lambda: parallel_analysis(bfi, n_iter=100, seed=1), 5, 5.0),
     ]
     for name, fun, repeat, target in rows:
-        med = bench(fun, repeat)
+        med = median_time(fun, repeat)
         note = f"(target < {target * 1000:.0f} ms)" if target else ""
         print(f"{name:28s} 2800 x 25: median {med * 1000:8.1f} ms {note}")
 

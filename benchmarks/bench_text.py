@@ -16,7 +16,6 @@ import logging
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ import time
 import jieba
 
 from onex_research.text import Segmenter, select_k
+
+from _timing import median_time  # benchmarks/ is on sys.path
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -41,15 +42,6 @@ def make_texts(mb: float, seed: int = 0) -> list[str]:
         texts.append(t)
         size += len(t.encode("utf-8"))
     return texts
-
-
-def median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main(argv=None):
