@@ -4,7 +4,7 @@ Targets (issue 6, item 7), on 2 cores: at most 90 s cold, at most 30 s warm.
 
 * cold: a fresh report folder and empty caches (``cache_dir`` in a new temporary folder);
 * warm: the same command again into the same folder, with the caches the cold run left
-  (unchanged notebooks are restored from the notebook cache, onex_research.report.nbcache);
+  (unchanged notebooks are restored from the notebook cache, onex_research.reproduce.nbcache);
 * warm, no notebook cache: every notebook runs again, with only the caches inside the
   notebooks (segmentation) warm: ``reproduce --no-cache``.
 
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from onex_research.report.reproduce import reproduce
+from onex_research.reproduce.run import reproduce
 
 COLD_TARGET, WARM_TARGET = 90.0, 30.0
 

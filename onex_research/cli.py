@@ -247,7 +247,7 @@ def cmd_interviews(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    from .report.reproduce import reproduce
+    from .reproduce.run import reproduce
 
     argv = ["onex-research", "reproduce", *args._argv]
     res = reproduce(survey=args.survey, instrument=args.instrument, corpus=args.corpus, out=args.out,
@@ -263,7 +263,7 @@ def cmd_reproduce(args) -> int:
 # -- parser ------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subparser per command."""
-    from .report.reproduce import DEFAULT_CORPUS, DEFAULT_SEED, DEFAULT_SURVEY
+    from .reproduce.run import DEFAULT_CORPUS, DEFAULT_SEED, DEFAULT_SURVEY
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback on errors")

@@ -53,7 +53,7 @@ def test_debug_shows_the_exception(tmp_path):
 
 
 def test_other_failures_are_exit_1(capsys, monkeypatch, tmp_path):
-    import onex_research.report.reproduce as rp
+    import onex_research.reproduce.run as rp
 
     def broken(**kwargs):
         raise RuntimeError("kernel died\nsecond line")
@@ -127,8 +127,6 @@ def test_entry_point_exit_code_and_stderr(tmp_path):
     assert proc.stderr.strip().count("\n") == 0 and "corpus not found" in proc.stderr
 
 
-@pytest.mark.skipif(not (PROJECT_ROOT / "notebooks" / "01_survey_cleaning.ipynb").exists(),
-                    reason="notebooks/01_survey_cleaning.ipynb is not written yet")
 def test_readme_worked_example(small_study, tmp_path, capsys):
     """README "Bring your own data": simulate a study, then reproduce pointed at it (first notebook only)."""
     out = tmp_path / "report"

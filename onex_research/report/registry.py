@@ -2,7 +2,7 @@
 
 A notebook makes one :class:`Report` and hands it every table and figure it wants in
 the paper. The report writes the files (tables via :func:`onex_research.report.tables.write_table`,
-figures via :func:`onex_research.report.figures.save_figure`) under ``out_dir`` and records
+figures via :func:`onex_research.plotting.figures.save_figure`) under ``out_dir`` and records
 each one, with its Chinese and English captions and the library function that made it,
 in ``out_dir/_registry/<notebook>.json``. ``onex-research reproduce`` reads those
 registries to number the captions in ``report.html`` and to fill ``manifest.json``.
@@ -252,7 +252,7 @@ class Report:
         """
         import matplotlib.pyplot as plt
 
-        from .figures import save_figure
+        from ..plotting.figures import save_figure
 
         _check_name(name, "name")
         _check_text(caption_zh, "caption_zh")

@@ -8,18 +8,13 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from ..plotting.fonts import cjk_font_family as _font_family
+from ..plotting.fonts import cjk_font_path
+from ..plotting.fonts import use_cjk_font as _cjk_font
+
 __all__ = ["frequencies", "tfidf_keywords", "textrank_keywords", "cooccurrence",
            "cooccurrence_network", "plot_network", "word_cloud", "plot_word_cloud", "doc_term_matrix"]
 
-
-def _cjk_font():
-    """Use the project's CJK font for matplotlib if onex_research.report.fonts offers one."""
-    try:
-        from onex_research.report.fonts import use_cjk_font
-
-        use_cjk_font()
-    except Exception:  # no font module or no CJK font: labels may show as boxes, nothing breaks
-        pass
 
 
 def _token_lists(data, tokens):
@@ -223,7 +218,7 @@ def plot_network(G, *, ax=None, seed=0, font_family=None):
     """Draw a co-occurrence network (spring layout, seeded); returns the Figure.
 
     Node size follows document frequency, edge width the co-occurrence count. Call
-    ``onex_research.report.fonts.use_cjk_font()`` first so the labels show.
+    ``onex_research.plotting.fonts.use_cjk_font()`` first so the labels show.
     """
     import matplotlib.pyplot as plt
 
@@ -250,41 +245,6 @@ def plot_network(G, *, ax=None, seed=0, font_family=None):
     return fig
 
 
-def _covers(path, sample="1+X证书企业"):
-    try:
-        from matplotlib.ft2font import FT2Font
-
-        font = FT2Font(str(path))
-        return all(font.get_char_index(ord(ch)) for ch in sample)
-    except Exception:
-        return False
-
-
-def _font_family():
-    """Family name of :func:`_font_path`'s font, registered with matplotlib."""
-    from matplotlib import font_manager
-
-    path = _font_path()
-    font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path).get_name()
-
-
-def _font_path():
-    """The project's CJK font if it also has Latin letters and digits (for "1+X"), else Noto Sans CJK SC."""
-    from pathlib import Path
-
-    try:
-        from onex_research.report.fonts import cjk_font_path
-
-        path = str(cjk_font_path())
-        if _covers(path):
-            return path
-    except Exception:  # report.fonts missing or no font found: fall back to mplfonts' copy
-        pass
-    import mplfonts
-
-    return str(Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf")
-
 
 def word_cloud(freqs, *, font_path=None, seed=0, width=900, height=600, max_words=150):
     """A ``wordcloud.WordCloud`` from word counts, with a CJK font; deterministic.
@@ -294,7 +254,7 @@ def word_cloud(freqs, *, font_path=None, seed=0, width=900, height=600, max_word
     freqs : dict, Series or DataFrame
         word -> count, or a :func:`frequencies` table (columns ``word``, ``n``).
     font_path : str, optional
-        Defaults to ``onex_research.report.fonts.cjk_font_path()`` (mplfonts' Noto Sans
+        Defaults to ``onex_research.plotting.fonts.cjk_font_path()`` (mplfonts' Noto Sans
         CJK SC if that is unavailable).
     seed : int, default 0
         ``random_state`` of the layout and colours.
@@ -306,7 +266,7 @@ def word_cloud(freqs, *, font_path=None, seed=0, width=900, height=600, max_word
     freqs = {str(k): float(v) for k, v in dict(freqs).items() if v > 0}
     if not freqs:
         raise ValueError("word_cloud(): no words with a positive count")
-    wc = WordCloud(font_path=font_path or _font_path(), width=width, height=height,
+    wc = WordCloud(font_path=font_path or cjk_font_path(), width=width, height=height,
                    background_color="white", max_words=max_words, random_state=seed,
                    prefer_horizontal=0.95, collocations=False)
     return wc.generate_from_frequencies(freqs)

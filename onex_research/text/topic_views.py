@@ -8,21 +8,13 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
-from .describe import _font_family
+from ..plotting.fonts import cjk_font_family as _font_family
+from ..plotting.fonts import use_cjk_font as _cjk_font
 from .topics import TopicResult, matched_cosine
 
 __all__ = ["topic_prevalence", "intertopic_map", "plot_intertopic_map", "plot_prevalence",
            "topics_to_codes", "topic_recovery", "TopicRecovery"]
 
-
-def _cjk_font():
-    """Use the project's CJK font for matplotlib if onex_research.report.fonts offers one."""
-    try:
-        from onex_research.report.fonts import use_cjk_font
-
-        use_cjk_font()
-    except Exception:  # no font module or no CJK font: labels may show as boxes, nothing breaks
-        pass
 
 
 def topic_prevalence(result: TopicResult, groups, *, clusters=None, n_boot=1000, seed=0,

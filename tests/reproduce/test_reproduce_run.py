@@ -7,8 +7,6 @@ here runs in well under a few seconds.
 import json
 import re
 from pathlib import Path
-import sys
-import types
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -25,25 +23,10 @@ def table():
 
 
 @pytest.fixture
-def figures_module(monkeypatch):
-    """The real ``report.figures`` once it exists; a minimal stand-in before that."""
-    try:
-        import onex_research.report.figures as mod  # noqa: F401
-        return mod
-    except ImportError:
-        mod = types.ModuleType("onex_research.report.figures")
+def figures_module():
+    import onex_research.plotting.figures as mod
 
-        def save_figure(fig, stem, *, dpi=300, formats=("png", "svg")):
-            paths = []
-            for ext in formats:
-                p = stem.with_name(stem.name + "." + ext)
-                fig.savefig(p, dpi=dpi, metadata={"Date": None} if ext in ("svg", "pdf") else None)
-                paths.append(p)
-            return paths
-
-        mod.save_figure = save_figure
-        monkeypatch.setitem(sys.modules, "onex_research.report.figures", mod)
-        return mod
+    return mod
 
 
 def _caps(**kw):
@@ -124,9 +107,9 @@ def test_default_out_dir_is_reports(tmp_path, monkeypatch):
 # -- reproduce on tiny notebooks (one kernel each, ~2 s) ----------------------------
 import nbformat  # noqa: E402
 
-from onex_research.report.html import markdown_table_html  # noqa: E402
-from onex_research.report.manifest import sha256_file, sha256_tree  # noqa: E402
-from onex_research.report.reproduce import (GlyphWarningError, NotebookError, inject_parameters,  # noqa: E402
+from onex_research.reproduce.html import markdown_table_html  # noqa: E402
+from onex_research.reproduce.manifest import sha256_file, sha256_tree  # noqa: E402
+from onex_research.reproduce.run import (GlyphWarningError, NotebookError, inject_parameters,  # noqa: E402
                                             list_notebooks, reproduce)
 
 TINY_TABLE = """\
@@ -312,7 +295,7 @@ def test_reproduce_rejects_missing_inputs(tmp_path):
 
 
 def test_corpus_root_accepts_a_corpus_or_a_transcripts_folder(tmp_path):
-    from onex_research.report.reproduce import corpus_root
+    from onex_research.reproduce.run import corpus_root
 
     corpus = tmp_path / "my_corpus"
     (corpus / "transcripts").mkdir(parents=True)
@@ -329,7 +312,7 @@ def test_corpus_root_accepts_a_corpus_or_a_transcripts_folder(tmp_path):
 
 
 def test_scrub_merges_stream_chunks_and_hides_addresses():
-    from onex_research.report.execute import _scrub
+    from onex_research.reproduce.execute import _scrub
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print('a')")

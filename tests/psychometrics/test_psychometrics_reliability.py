@@ -14,7 +14,7 @@ import pytest
 from onex_research.psychometrics import (bartlett, correlations, descriptives, kmo,
                                          reliability)
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 TOL = 1e-4
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from onex_research.report.manifest import sha256_file
+from onex_research.reproduce.manifest import sha256_file
 from onex_research.report.registry import read_registry
-from onex_research.report.reproduce import NOTEBOOK_DIR
+from onex_research.reproduce.run import NOTEBOOK_DIR
 
 EXPECTED = ["01_survey_cleaning", "02_measurement", "03_regression", "04_interviews", "05_joint_display"]
 PARAMETERS = {"survey_path", "instrument_path", "truth_path", "corpus_dir", "out_dir", "seed", "cache_dir"}
@@ -31,8 +31,7 @@ COMMITTED = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 
 def _path(name) -> Path:
     path = NOTEBOOK_DIR / f"{name}.ipynb"
-    if not path.exists():
-        pytest.skip(f"notebooks/{name}.ipynb is not written yet")
+    assert path.exists(), f"notebooks/{name}.ipynb is missing"
     return path
 
 
@@ -96,14 +95,13 @@ def test_corpus_dir_is_the_corpus_folder(path):
 
 def test_the_five_notebooks_exist():
     missing = [n for n in EXPECTED if not (NOTEBOOK_DIR / f"{n}.ipynb").exists()]
-    if missing:
-        pytest.skip(f"not written yet: {', '.join(missing)}")
+    assert not missing, f"notebooks missing: {', '.join(missing)}"
     assert [p.stem for p in COMMITTED][:5] == EXPECTED
 
 
 # -- (b) reproduce once ------------------------------------------------------------------
 def _reproduce(out, notebooks=None):
-    from onex_research.report.reproduce import reproduce
+    from onex_research.reproduce.run import reproduce
 
     try:
         return reproduce(out=out, notebooks=notebooks, progress=False, allow_missing_glyphs=True)
@@ -113,8 +111,7 @@ def _reproduce(out, notebooks=None):
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    if not COMMITTED:
-        pytest.skip("no notebooks in notebooks/ yet")
+    assert COMMITTED, "no notebooks in notebooks/"
     return _reproduce(tmp_path_factory.mktemp("reports"))
 
 
@@ -171,7 +168,7 @@ def test_tables_and_figures_in_every_format(run):
 
 def test_joint_display_has_all_six_themes(run):
     _path("05_joint_display")
-    from onex_research.report.joint import THEMES
+    from onex_research.mixed.joint import THEMES
 
     res = _ok(run)
     entries = read_registry(res.out_dir, "05_joint_display")

@@ -16,7 +16,7 @@ import pytest
 
 from onex_research.psychometrics import omega, parallel_analysis, scree_plot
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from onex_research.report.joint import (
+from onex_research.mixed.joint import (
     CONSTRUCT_MAP,
     THEMES,
     JointDisplayError,
@@ -186,7 +186,7 @@ def test_missing_roles_are_counted_not_dropped_silently(agree):
 
 
 def test_plot_has_chinese_labels_and_no_missing_glyphs(agree, tmp_path):
-    from onex_research.report.figures import save_figure
+    from onex_research.plotting.figures import save_figure
 
     jd = joint_display(*agree)
     with warnings.catch_warnings():

@@ -18,7 +18,7 @@ import pytest
 from onex_research.paths import CORPUS
 from onex_research.text import code, coding_f1, load_frame
 
-HELDOUT = Path(__file__).parent / "reference" / "heldout_coding.csv"
+HELDOUT = Path(__file__).resolve().parents[1] / "reference" / "heldout_coding.csv"
 
 
 @pytest.fixture(scope="module")

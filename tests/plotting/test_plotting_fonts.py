@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib import font_manager
 
-from onex_research.report import figures, fonts
+from onex_research.plotting import figures, fonts
 
 TEXT = "证书认可度：教师与企业人员（均值）−1.5%，访谈提及率"
 

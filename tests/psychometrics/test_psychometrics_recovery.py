@@ -11,8 +11,7 @@ test does not depend on the survey reader and cleaner; the notebook
 import pandas as pd
 import pytest
 
-simulate = pytest.importorskip("onex_research.simulate")
-
+from onex_research import simulate
 from onex_research.psychometrics import (efa, kmo, match_factors, reliability,  # noqa: E402
                                          tucker_congruence)
 

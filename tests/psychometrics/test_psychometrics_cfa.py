@@ -10,7 +10,7 @@ import pytest
 
 from onex_research.psychometrics import CFAResult, cfa, fornell_larcker, htmt
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 FIT_NAMES = {"chi2": "chisq", "dof": "df", "p": "pvalue", "cfi": "cfi", "tli": "tli",
              "rmsea": "rmsea", "rmsea_ci_low": "rmsea.ci.lower", "rmsea_ci_high": "rmsea.ci.upper",
              "srmr": "srmr", "chi2_baseline": "baseline.chisq", "n": "ntotal"}

@@ -11,7 +11,7 @@ import pytest
 from onex_research import regression
 from onex_research.regression import hierarchical, mediation, moderation, ols, plot_simple_slopes
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 R = json.loads((REF / "r_regression.json").read_text())
 COLS = ["b", "se", "t", "p", "ci_low", "ci_high"]
 

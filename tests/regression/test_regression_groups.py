@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from onex_research.groups import anova, compare_groups, crosstab, describe_groups, ttest, tukey
+from onex_research.regression.groups import anova, compare_groups, crosstab, describe_groups, ttest, tukey
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 G = json.loads((REF / "r_groups.json").read_text())
 
 

@@ -25,8 +25,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OnexError
-from ._joint_notes import ROLE_LABELS_EN, _note
-from .figures import plot_joint_theme as plot_theme
+from ._notes import ROLE_LABELS_EN, _note
+from ..plotting.figures import plot_joint_theme as plot_theme
 
 __all__ = [
     "THEMES", "CONSTRUCT_MAP", "CODE_MAP", "THEME_LABELS", "ROLES", "ROLE_LABELS_EN",

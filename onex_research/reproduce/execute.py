@@ -27,7 +27,7 @@ _ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 _INPUT_ERRORS = {"OnexError", "InstrumentError", "ValueError", "FileNotFoundError", "TypeError", "KeyError"}
 
 SETUP_SOURCE = """\
-# Injected by onex_research.report.reproduce: record every missing-glyph warning.
+# Injected by onex_research.reproduce.run: record every missing-glyph warning.
 import warnings
 warnings.filterwarnings("always", message=r"Glyph .* missing", category=UserWarning)"""
 

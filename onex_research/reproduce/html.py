@@ -15,7 +15,7 @@ import html
 import re
 from pathlib import Path
 
-from .registry import RegistryEntry
+from ..report.registry import RegistryEntry
 
 __all__ = ["markdown_table_html", "csv_table_html", "build_report_html", "write_report_html"]
 

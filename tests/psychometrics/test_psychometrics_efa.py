@@ -18,7 +18,7 @@ import pytest
 from onex_research.psychometrics import (HeywoodWarning, efa, match_factors, oblimin, promax,
                                          tucker_congruence, varimax)
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).resolve().parents[1] / "reference"
 LOAD_TOL = 1e-3
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "use_cjk_font",
     "set_theme",
     "cjk_font_path",
+    "cjk_font_family",
     "mplfonts_font_path",
 ]
 
@@ -276,3 +277,18 @@ def cjk_font_path() -> str:
     if bundled is not None:
         return str(bundled)
     return str(find_cjk_font().path)
+
+
+def cjk_font_family() -> str:
+    """Family name of :func:`cjk_font_path`'s font, registered with matplotlib.
+
+    For labels drawn outside rcParams (networkx, annotations) that mix Chinese with Latin
+    letters and digits, such as "1+X".
+    """
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    if path not in _CACHE.setdefault("registered", set()):
+        font_manager.fontManager.addfont(path)
+        _CACHE["registered"].add(path)
+    return font_manager.FontProperties(fname=path).get_name()

@@ -52,7 +52,7 @@ def theme(*, context: str = "paper", style: str = "ticks", palette: str = "color
     Returns
     -------
     FontChoice
-        The CJK font in use (see :func:`onex_research.report.fonts.use_cjk_font`).
+        The CJK font in use (see :func:`onex_research.plotting.fonts.use_cjk_font`).
     """
     font = set_theme(context=context, style=style, palette=palette, font_scale=font_scale)
     mpl.rcParams.update(style_rc())
@@ -104,7 +104,7 @@ def plot_joint_theme(display, *, lang: str = "zh", scale=(1, 5), measure=None, f
 
     Parameters
     ----------
-    display : onex_research.report.joint.ThemeDisplay
+    display : onex_research.mixed.joint.ThemeDisplay
         Its ``table`` (indexed by role: ``mean, ci_low, ci_high, prevalence,
         prevalence_ci_low, prevalence_ci_high, n_coded, n_interviews``) and labels.
     lang : {"zh", "en"}, default "zh"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 FILES = sorted((CORPUS / "transcripts").glob("*.txt"))
 HEADER_KEYS = ["id", "role", "school_type", "school", "date", "interviewer", "note"]
 ROLES = {"学生", "教师", "管理人员", "企业人员"}

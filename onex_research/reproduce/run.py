@@ -32,7 +32,7 @@ from . import nbcache as _nbcache
 from .execute import (GLYPH_RE, SETUP_SOURCE, GlyphWarningError, NotebookError, glyph_messages,  # noqa: F401
                       inject_parameters, notebook_title, run_notebook)
 from .html import write_report_html
-from .registry import read_registry
+from ..report.registry import read_registry
 
 __all__ = ["reproduce", "ReproduceResult", "NotebookError", "GlyphWarningError", "list_notebooks",
            "inject_parameters", "DEFAULT_SEED", "NOTEBOOK_DIR", "DEFAULT_SURVEY", "DEFAULT_CORPUS"]
@@ -246,7 +246,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
         Record missing-glyph warnings instead of failing.
     use_cache : bool, default True
         Restore a notebook's outputs from ``cache_dir`` when nothing it depends on has
-        changed (see :mod:`onex_research.report.nbcache`); False always runs it.
+        changed (see :mod:`onex_research.reproduce.nbcache`); False always runs it.
 
     Returns
     -------
@@ -320,7 +320,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
                             "notebook": nb_name, "made_by": "nbclient.NotebookClient + nbconvert.HTMLExporter",
                             "sha256": _manifest.sha256_file(p)})
     outputs.append({"path": "report.html", "kind": "report", "name": "report", "notebook": None,
-                    "made_by": "onex_research.report.html.write_report_html",
+                    "made_by": "onex_research.reproduce.html.write_report_html",
                     "sha256": _manifest.sha256_file(report)})
     doc = {"tool": "onex_research", "command": command or _command(survey, instrument, corpus, out, seed, notebooks),
            "seed": int(seed), "inputs": inputs, "environment": _manifest.environment_record(),
@@ -333,5 +333,5 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     if bad and not allow_missing_glyphs:
         first = next(iter(bad.items()))
         raise GlyphWarningError(f"missing glyphs in {', '.join(bad)} (e.g. {first[0]}: {first[1][0]}); "
-                                "install a CJK font (see onex_research.report.fonts) and rerun")
+                                "install a CJK font (see onex_research.plotting.fonts) and rerun")
     return result
