@@ -4,17 +4,17 @@
 
     onex-research simulate   --seed 7 --out /tmp/mystudy
     onex-research clean      EXPORT --instrument YAML --out DIR
-    onex-research measure    CLEAN.csv --instrument YAML --out DIR
-    onex-research regress    CLEAN.csv --instrument YAML --outcome effectiveness --out DIR
+    onex-research measure    CLEAN_DIR --out DIR
+    onex-research regress    CLEAN_DIR --outcome effectiveness --out DIR
     onex-research interviews CORPUS_DIR --out DIR
     onex-research reproduce  --survey EXPORT --instrument YAML --corpus DIR --out reports/
 
 Exit codes: 0 success; 2 bad input (a missing file, an instrument that does not fit
 the export, a bad option), with a one-line message on stderr; 1 any other failure.
 ``--debug`` shows the full traceback instead. The commands are thin: each calls the
-library (:mod:`onex_research.survey`, :mod:`.psychometrics`, :mod:`.regression`,
-:mod:`.text`, :mod:`.report`) and writes its tables through
-:class:`onex_research.report.Report` (``tables/<command>__<name>.{csv,docx,tex,md}``).
+study's steps (:mod:`onex_research.study`), the same functions the notebooks call, and
+writes its tables through :class:`onex_research.report.Report`
+(``tables/<command>__<name>.{csv,docx,tex,md}``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import warnings
 from pathlib import Path
 
 from .errors import OnexError
-from .paths import CORPUS, DEFAULT_INSTRUMENT
+from .paths import DEFAULT_INSTRUMENT
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_FAILURE", "EXIT_BAD_INPUT"]
 
@@ -40,16 +40,6 @@ def _one_line(exc: BaseException) -> str:
         text = f"missing key {text}"
     return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
-
-def _need(module: str, *names):
-    """Import ``names`` from ``module``, or fail with a message saying what is missing."""
-    import importlib
-
-    mod = importlib.import_module(module)
-    missing = [n for n in names if not hasattr(mod, n)]
-    if missing:
-        raise RuntimeError(f"{module} has no {', '.join(missing)} in this installation")
-    return [getattr(mod, n) for n in names]
 
 
 def _instrument(path):
@@ -70,16 +60,12 @@ def _done(paths, out) -> None:
 
 # -- commands ----------------------------------------------------------------------
 def cmd_simulate(args) -> int:
-    from .simulate import simulate_study, write_study
+    from .simulate import simulate_corpus, simulate_study, write_study
 
     study = simulate_study(_instrument(args.instrument), n=args.n, seed=args.seed)
     paths = dict(write_study(study, args.out))
-    try:
-        (write_corpus,) = _need("onex_research.simulate", "write_corpus")
-    except RuntimeError:
-        write_corpus = None
-    if write_corpus is not None and not args.no_corpus:
-        paths["transcripts"] = write_corpus(Path(args.out) / "transcripts", seed=args.seed)
+    if not args.no_corpus:  # transcripts with their truth (truth_sentences.csv, truth.json)
+        paths["corpus"] = simulate_corpus(seed=args.seed).write(Path(args.out) / "corpus")
     print(study)
     for name, path in paths.items():
         print(f"  {path}")
@@ -87,161 +73,53 @@ def cmd_simulate(args) -> int:
 
 
 def cmd_clean(args) -> int:
-    from .survey import clean, read_export, to_csv, to_sav
+    from .study import load_survey, write_clean
 
-    ins = _instrument(args.instrument)
-    result = clean(read_export(args.export, ins), ins)
+    survey = load_survey(args.export, args.instrument)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    if "csv" in args.formats:
-        written.append(to_csv(result.data, out / "clean.csv"))
-    if "sav" in args.formats:
-        written.append(to_sav(result.data, out / "clean.sav", ins))
-    for name in ("exclusions", "changes"):
-        written.append(to_csv(getattr(result, name), out / f"{name}.csv"))
+    written = write_clean(survey, out, formats=args.formats)
     rep = _report(out, "clean")
-    rep.table(result.flow_table("zh"), name="flow", caption_zh="样本筛选流程", caption_en="Sample flow",
+    rep.table(survey.cleaning.flow_table("zh"), name="flow", caption_zh="样本筛选流程", caption_en="Sample flow",
               made_by="onex_research.survey.clean")
     _done(written + [out / f for e in rep.entries for f in e.files], out)
-    print(f"{result.n_raw} submissions, {result.n_analysed} analysed")
+    print(f"{survey.cleaning.n_raw} submissions, {survey.cleaning.n_analysed} analysed")
     return EXIT_OK
 
 
-def _items(path, ins):
-    """The cleaned file and its construct items: ``(data, items, {construct: [items]})``.
-
-    The file is the output of ``clean``, where reverse-keyed items are already recoded.
-    """
-    import pandas as pd
-
-    data = pd.read_csv(path, encoding="utf-8-sig")
-    if "respondent_id" in data.columns:
-        data = data.set_index("respondent_id")
-    groups = {c: v for c, v in ins.construct_items().items() if v}
-    wanted = [i for v in groups.values() for i in v]
-    missing = [i for i in wanted if i not in data.columns]
-    if missing:
-        raise OnexError(f"{path}: the instrument's items {', '.join(missing)} are not columns of the file; "
-                        f"is it the output of `onex-research clean` with the same instrument?")
-    return data, data[wanted].apply(pd.to_numeric, errors="coerce"), groups
-
-
 def cmd_measure(args) -> int:
-    import pandas as pd
+    from .study import read_clean, tables
 
-    from .psychometrics import bartlett, cfa, efa, kmo, reliability
-
-    ins = _instrument(args.instrument)
-    _, items, groups = _items(args.data, ins)
+    survey = read_clean(args.data, instrument=args.instrument)
     rep = _report(args.out, "measure")
-    rel = pd.DataFrame({c: reliability(items[v]).to_frame().iloc[0] for c, v in groups.items() if len(v) > 1}).T
-    rel.index.name = "construct"
-    rep.table(rel, name="reliability", caption_zh="各构念的信度", caption_en="Reliability of the constructs",
-              made_by="onex_research.psychometrics.reliability")
-    k, b = kmo(items), bartlett(items)
-    fact = pd.DataFrame({"kmo": [k.overall], "chi2": [b.chi2], "dof": [b.dof], "p": [b.p], "n": [len(items)]},
-                        index=pd.Index(["all items"], name="items"))
-    rep.table(fact, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验", caption_en="KMO and Bartlett's test",
-              made_by="onex_research.psychometrics.kmo")
-    n_factors = args.n_factors or len(groups)
-    fa = efa(items, n_factors, method=args.method, rotation=args.rotation)
-    rep.table(fa.to_frame(), name="efa", caption_zh="探索性因子分析载荷", caption_en="Exploratory factor loadings",
-              made_by="onex_research.psychometrics.efa")
-    cf = cfa(items, groups)
-    rep.table(cf.fit.to_frame("value"), name="cfa_fit", caption_zh="验证性因子分析拟合指标",
-              caption_en="CFA fit indices", made_by="onex_research.psychometrics.cfa")
-    rep.table(cf.reliability, name="cfa_reliability", caption_zh="组合信度与平均方差抽取量",
-              caption_en="Composite reliability and AVE", made_by="onex_research.psychometrics.cfa")
+    tables.item_descriptives(survey, rep)
+    tables.reliability_tables(survey, rep)
+    tables.factorability_table(survey, rep)
+    tables.parallel_analysis_tables(survey, rep, seed=args.seed)
+    tables.efa_tables(survey, rep, n_factors=args.n_factors, method=args.method, rotation=args.rotation)
+    tables.cfa_tables(survey, rep)
     _done([f for e in rep.entries for f in e.files], args.out)
     return EXIT_OK
 
 
 def cmd_regress(args) -> int:
-    from .regression import hierarchical
+    from .study import read_clean, tables
 
-    ins = _instrument(args.instrument)
-    data, items, groups = _items(args.data, ins)
-    if args.outcome not in groups:
-        raise OnexError(f"--outcome {args.outcome!r} is not a construct of the instrument; "
-                        f"choose from {', '.join(groups)}")
-    from .survey import score
-
-    scores = score(data.reset_index(), ins)
-    roles = ins.constructs["role"]
-    blocks = []
-    if args.control:
-        missing = [c for c in args.control if c not in data.columns]
-        if missing:
-            raise OnexError(f"{args.data}: no column {', '.join(missing)} for --control")
-        scores = scores.join(data[args.control])
-        blocks.append(list(args.control))
-    for role in ("driver", "barrier", "facilitator"):
-        block = [c for c in groups if roles.get(c) == role and c != args.outcome]
-        if block:
-            blocks.append(block)
-    res = hierarchical(scores, args.outcome, blocks)
+    survey = read_clean(args.data, instrument=args.instrument)
     rep = _report(args.out, "regress")
-    rep.table(res.summary, name=f"{args.outcome}_steps", caption_zh="分层回归模型摘要",
-              caption_en="Hierarchical regression: model summary", made_by="onex_research.regression.hierarchical")
-    rep.table(res.coefficients, name=f"{args.outcome}_coefficients", caption_zh="分层回归系数",
-              caption_en="Hierarchical regression: coefficients", made_by="onex_research.regression.hierarchical")
+    tables.hierarchical_tables(survey, rep, args.outcome, controls=args.control)
     _done([f for e in rep.entries for f in e.files], args.out)
     return EXIT_OK
 
 
-def _corpus_folders(corpus: Path):
-    """``(transcripts, extras)``: a corpus folder holds ``transcripts/`` and the extras;
-    a folder of transcripts has its extras (roster, schools) in its parent."""
-    corpus = Path(corpus)
-    if not corpus.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {corpus}")
-    return (corpus / "transcripts", corpus) if (corpus / "transcripts").is_dir() else (corpus, corpus.parent)
-
-
-def _roster_and_schools(args, extras: Path):
-    """``--roster``/``--schools``, else ``roster.csv``/``schools.txt`` in the corpus folder."""
-    from .text import load_roster, load_schools
-
-    roster_path = Path(args.roster or extras / "roster.csv")
-    schools_path = Path(args.schools or extras / "schools.txt")
-    roster, schools = None, None
-    if args.roster or roster_path.exists():
-        roster = load_roster(roster_path)  # FileNotFoundError / ValueError naming the file: exit 2
-    if args.schools or schools_path.exists():
-        schools = load_schools(schools_path)
-    return roster, schools
-
-
 def cmd_interviews(args) -> int:
-    import pandas as pd
+    from .study import load_corpus, tables
 
-    from .text import (Segmenter, code, code_matrix, exemplars, fit_topics, load_frame, read_transcripts,
-                       redact_frame, select_k)
-
-    transcripts, extras = _corpus_folders(args.corpus)
-    roster, schools = _roster_and_schools(args, extras)
-    frame = load_frame(args.frame or (extras / "coding_frame.yaml" if (extras / "coding_frame.yaml").exists()
-                                      else CORPUS / "coding_frame.yaml"))
-    turns = read_transcripts(transcripts, interviewee_only=True)
-    turns, _ = redact_frame(turns, roster, schools=schools)
+    corpus = load_corpus(args.corpus, roster=args.roster, schools=args.schools, frame=args.frame)
     rep = _report(args.out, "interviews")
-    per_role = turns.groupby("role").agg(interviews=("interview_id", "nunique"), turns=("text", "size"))
-    rep.table(per_role, name="corpus", caption_zh="访谈语料概况", caption_en="Interview corpus",
-              made_by="onex_research.text.read_transcripts")
-    hits = code(turns, frame)
-    rep.table(code_matrix(hits, turns, frame=frame), name="codes", caption_zh="各身份的编码出现率",
-              caption_en="Code prevalence by role", made_by="onex_research.text.code_matrix")
-    rep.table(exemplars(hits, frame=frame), name="exemplars", caption_zh="典型引述（已匿名）",
-              caption_en="Exemplar quotes (redacted)", made_by="onex_research.text.exemplars")
-    tokens = Segmenter(progress=not args.quiet).fit().cut_many(list(turns["text"]))
-    k = args.topics or select_k(tokens, ks=range(2, 9), seeds=(args.seed, args.seed + 1, args.seed + 2)).k
-    topics = fit_topics(tokens, k, seed=args.seed)
-    words = topics.top_words.groupby("topic")["word"].apply(" ".join)
-    table = pd.DataFrame({"top_words": words, "coherence": topics.coherence_by_topic})
-    table.index.name = "topic"
-    rep.table(table, name="topics", caption_zh=f"主题模型（K = {k}）", caption_en=f"Topic model (K = {k})",
-              made_by="onex_research.text.fit_topics")
+    tables.corpus_overview(corpus, rep)
+    units = tables.segment_units(corpus, cache_dir=None, progress=not args.quiet)
+    tables.coding_tables(corpus, rep, units)
+    tables.topic_tables(units, rep, seed=args.seed, frame=corpus.frame, k=args.topics)
     _done([f for e in rep.entries for f in e.files], args.out)
     return EXIT_OK
 
@@ -263,7 +141,8 @@ def cmd_reproduce(args) -> int:
 # -- parser ------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subparser per command."""
-    from .reproduce.run import DEFAULT_CORPUS, DEFAULT_SEED, DEFAULT_SURVEY
+    from .paths import CORPUS as DEFAULT_CORPUS
+    from .study import DEFAULT_SEED, DEFAULT_SURVEY
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback on errors")
@@ -276,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     ins_help = "instrument (codebook) YAML (default: %(default)s)"
+    clean_ins_help = "instrument YAML (default: the instrument.yaml that `clean` wrote beside the data)"
 
     p = sub.add_parser("simulate", parents=[common], help="write a simulated study (export + truth) from a seed",
                        description="Simulate a 1+X survey study and write it as a Wenjuanxin export "
@@ -298,11 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("measure", parents=[common], help="reliability, KMO/Bartlett, EFA and CFA tables",
-                       description="Measurement tables for a cleaned file (from `clean`): alpha per construct, "
-                       "KMO and Bartlett, EFA loadings, CFA fit and CR/AVE.")
-    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv from `clean`, reverse-keyed items recoded)")
-    p.add_argument("--instrument", type=Path, default=DEFAULT_INSTRUMENT, help=ins_help)
+                       description="Measurement tables for the output of `clean` (the same tables as notebook "
+                       "02_measurement): item descriptives, alpha and omega per construct, item-total statistics, "
+                       "KMO and Bartlett, parallel analysis, EFA loadings matched to the constructs, CFA fit, "
+                       "loadings, CR/AVE, Fornell-Larcker and HTMT.")
+    p.add_argument("data", type=Path, help="the folder `clean` wrote (or its clean.csv)")
+    p.add_argument("--instrument", type=Path, default=None, help=clean_ins_help)
     p.add_argument("--out", required=True, type=Path, help="folder to write")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the parallel analysis (default: %(default)s)")
     p.add_argument("--n-factors", type=int, default=None, help="EFA factors (default: number of constructs)")
     p.add_argument("--method", default="minres", choices=["minres", "ml", "pa", "principal"],
                    help="EFA extraction (default: %(default)s, as psych::fa)")
@@ -312,11 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("regress", parents=[common], help="hierarchical regression tables",
                        description="Hierarchical OLS of an outcome construct's score on the controls, then the "
-                       "driver, barrier and facilitator constructs (blocks from the instrument's roles).")
-    p.add_argument("data", type=Path, help="cleaned CSV (clean.csv from `clean`, reverse-keyed items recoded)")
-    p.add_argument("--instrument", type=Path, default=DEFAULT_INSTRUMENT, help=ins_help)
+                       "driver, barrier and facilitator constructs (blocks from the instrument's roles); the same "
+                       "tables as notebook 03_regression.")
+    p.add_argument("data", type=Path, help="the folder `clean` wrote (or its clean.csv)")
+    p.add_argument("--instrument", type=Path, default=None, help=clean_ins_help)
     p.add_argument("--outcome", default="effectiveness", help="outcome construct (default: %(default)s)")
-    p.add_argument("--control", nargs="*", default=["role"], help="control columns, first block (default: role)")
+    p.add_argument("--control", nargs="*", default=None,
+                   help="control columns, the first block (default: the instrument's `controls:`, else its "
+                   "single-choice demographic items); `--control` with no names: no controls")
     p.add_argument("--out", required=True, type=Path, help="folder to write")
     p.set_defaults(func=cmd_regress)
 

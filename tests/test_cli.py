@@ -99,8 +99,9 @@ def small_study(tmp_path_factory):
 
 
 def test_simulate_writes_a_study(small_study):
-    for name in ("wjx_text.xlsx", "wjx_codes.csv", "truth.json", "truth_dirty.csv"):
+    for name in ("wjx_text.xlsx", "wjx_codes.csv", "truth.json", "truth_dirty.csv", "corpus/truth_sentences.csv"):
         assert (small_study / name).stat().st_size > 0, name
+    assert len(list((small_study / "corpus").glob("*.txt"))) == 24
 
 
 def test_clean_measure_regress_chain(small_study, capsys):
@@ -108,13 +109,13 @@ def test_clean_measure_regress_chain(small_study, capsys):
     assert cli.main(["clean", str(small_study / "wjx_text.xlsx"), "--out", str(clean_dir)]) == 0
     for name in ("clean.csv", "clean.sav", "exclusions.csv", "tables/clean__flow.docx"):
         assert (clean_dir / name).exists(), name
-    data = str(clean_dir / "clean.csv")
+    data = str(clean_dir)  # the folder clean wrote: clean.csv, its schema and instrument.yaml
     assert cli.main(["measure", data, "--out", str(measure_dir)]) == 0
-    for name in ("reliability", "kmo_bartlett", "efa", "cfa_fit", "cfa_reliability"):
+    for name in ("reliability", "kmo_bartlett", "efa_loadings", "cfa_fit", "cfa_cr_ave"):
         assert (measure_dir / "tables" / f"measure__{name}.tex").exists(), name
     assert cli.main(["regress", data, "--outcome", "intention", "--out", str(regress_dir)]) == 0
-    steps = (regress_dir / "tables" / "regress__intention_steps.csv").read_text(encoding="utf-8-sig")
-    assert len(steps.strip().splitlines()) == 1 + 4, "header + role, drivers, barriers, facilitators"
+    steps = (regress_dir / "tables" / "regress__hierarchical_intention_summary.csv").read_text(encoding="utf-8-sig")
+    assert len(steps.strip().splitlines()) == 1 + 4, "header + controls, drivers, barriers, facilitators"
     capsys.readouterr()
     assert cli.main(["regress", data, "--outcome", "nonsense", "--out", str(regress_dir)]) == 2
     assert "choose from" in capsys.readouterr().err
@@ -145,9 +146,9 @@ def test_interviews_redacts_and_codes(tmp_path):
 
     out = tmp_path / "iv"
     assert cli.main(["interviews", str(CORPUS / "transcripts"), "--out", str(out), "--topics", "3", "--quiet"]) == 0
-    for name in ("corpus", "codes", "exemplars", "topics"):
+    for name in ("corpus_overview", "code_by_role", "exemplar_quotes", "topics_top_words"):
         assert (out / "tables" / f"interviews__{name}.docx").exists(), name
-    quotes = (out / "tables" / "interviews__exemplars.csv").read_text(encoding="utf-8-sig")
+    quotes = (out / "tables" / "interviews__exemplar_quotes.csv").read_text(encoding="utf-8-sig")
     names = pd.read_csv(CORPUS / "roster.csv", dtype=str)["name"]
     leaked = [n for n in names if n in quotes]
     assert not leaked, f"roster names in the exemplar quotes: {leaked}"
@@ -200,7 +201,7 @@ def test_interviews_outputs_carry_no_identifier(tmp_path):
         "interviewer: 研究者A\n---\n" + "\n".join(body) + "\n", encoding="utf-8")
     out = tmp_path / "iv"
     assert cli.main(["interviews", str(corpus), "--out", str(out), "--topics", "3", "--quiet"]) == 0
-    assert (out / "tables" / "interviews__exemplars.csv").exists()
+    assert (out / "tables" / "interviews__exemplar_quotes.csv").exists()
     text = _all_text(out)
     assert "T99" in text  # the planted interview did reach the outputs
     leaked = [s for s in pii if s in text]

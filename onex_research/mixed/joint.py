@@ -200,7 +200,7 @@ def _roles(series, aliases):
 
 
 # ---------------------------------------------------------------- statistics
-def _survey_by_role(scores, construct, roles, confidence):
+def _survey_by_role(scores, construct, roles, level):
     rows = []
     for role in roles:
         x = pd.to_numeric(scores.loc[scores["role"] == role, construct], errors="coerce").dropna()
@@ -208,16 +208,16 @@ def _survey_by_role(scores, construct, roles, confidence):
         mean = float(x.mean()) if n else np.nan
         sd = float(x.std(ddof=1)) if n > 1 else np.nan
         se = sd / np.sqrt(n) if n > 1 else np.nan
-        half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se if n > 1 else np.nan
+        half = stats.t.ppf(0.5 + level / 2, n - 1) * se if n > 1 else np.nan
         rows.append({"role": role, "n": n, "mean": mean, "sd": sd, "se": se,
                      "ci_low": mean - half, "ci_high": mean + half})
     return pd.DataFrame(rows)
 
 
-def _wilson(k, n, confidence):
+def _wilson(k, n, level):
     if n == 0:
         return np.nan, np.nan
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = stats.norm.ppf(0.5 + level / 2)
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -225,7 +225,7 @@ def _wilson(k, n, confidence):
     return (0.0 if k == 0 else lo), (1.0 if k == n else hi)
 
 
-def _interviews_by_role(hits, interviews, code, roles, confidence):
+def _interviews_by_role(hits, interviews, code, roles, level):
     code_hits = hits.loc[hits["code"] == code, "interview_id"]
     with_code = set(code_hits)
     rows = []
@@ -233,7 +233,7 @@ def _interviews_by_role(hits, interviews, code, roles, confidence):
         ids = set(interviews.loc[interviews["role"] == role, "interview_id"])
         n, k = len(ids), len(ids & with_code)
         m = int(code_hits.isin(ids).sum())
-        lo, hi = _wilson(k, n, confidence)
+        lo, hi = _wilson(k, n, level)
         rows.append({"role": role, "n_interviews": n, "n_coded": k,
                      "prevalence": k / n if n else np.nan,
                      "prevalence_ci_low": lo, "prevalence_ci_high": hi,
@@ -291,7 +291,7 @@ def joint_display(
     role_aliases: dict | None = None,
     n_quotes: int = 2,
     quote_length=(15, 120),
-    confidence: float = 0.95,
+    level: float = 0.95,
     saturation: float | None = 0.8,
 ) -> JointDisplay:
     """Build the survey x interview joint display, theme by theme.
@@ -323,7 +323,7 @@ def joint_display(
     n_quotes : int, default 2
         Exemplar quotes per theme; different roles first, segments of
         ``quote_length`` characters preferred, ties broken by interview id.
-    confidence : float, default 0.95
+    level : float, default 0.95
         Level of the t interval of means and the Wilson interval of prevalences.
     saturation : float or None, default 0.8
         When every role's prevalence is at least this, prevalence cannot rank the
@@ -345,8 +345,8 @@ def joint_display(
     """
     if not isinstance(n_quotes, (int, np.integer)) or n_quotes < 0:
         raise ValueError(f"n_quotes must be a non-negative int, got {n_quotes!r}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1), got {level!r}")
     construct_map = {**CONSTRUCT_MAP, **(construct_map or {})}
     code_map = {**CODE_MAP, **(code_map or {})}
     aliases = ROLE_ALIASES if role_aliases is None else role_aliases
@@ -402,8 +402,8 @@ def joint_display(
     tables, quotes, notes = [], [], []
     for theme in themes:
         construct, code = construct_map[theme], code_map[theme]
-        t = _survey_by_role(scores, construct, roles, confidence).merge(
-            _interviews_by_role(hits, ivs, code, roles, confidence), on="role")
+        t = _survey_by_role(scores, construct, roles, level).merge(
+            _interviews_by_role(hits, ivs, code, roles, level), on="role")
         t["z_survey"], t["z_interview"] = _standardise(t)
         t.insert(0, "theme", theme)
         t.insert(2, "construct", construct)

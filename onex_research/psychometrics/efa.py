@@ -66,7 +66,13 @@ class EFAResult:
         out["complexity"] = l2.sum(axis=1) ** 2 / (l2 ** 2).sum(axis=1)
         return out
 
-    def table(self, threshold: float = 0.3, *, sort: bool = True) -> pd.DataFrame:
+    @property
+    def table(self) -> pd.DataFrame:
+        """The loading table for a paper with the defaults of :meth:`format_loadings`
+        (sorted, ``|l| < .30`` blanked)."""
+        return self.format_loadings()
+
+    def format_loadings(self, threshold: float = 0.3, *, sort: bool = True) -> pd.DataFrame:
         """Loading table for a paper: items sorted as ``psych::fa.sort`` (by the factor of
         their largest absolute loading, then by that loading, descending), loadings with
         ``|l| < threshold`` blanked (NaN), plus ``h2``, ``u2`` and ``complexity``.
@@ -90,7 +96,7 @@ class EFAResult:
                 f"n = {self.n}")
         if self.heywood:
             head += f" — Heywood case(s): {', '.join(map(str, self.heywood))}"
-        return as_frame_repr_html(self.table(), head) + as_frame_repr_html(self.variance, "Variance")
+        return as_frame_repr_html(self.table, head) + as_frame_repr_html(self.variance, "Variance")
 
 
 def _rotate(lam: np.ndarray, rotation: str, method: str):

@@ -116,7 +116,12 @@ class CorrelationResult:
         out["stars"] = _stars(out["p"].to_numpy())
         return out
 
-    def table(self, *, digits: int = 2) -> pd.DataFrame:
+    @property
+    def table(self) -> pd.DataFrame:
+        """The publication matrix of :meth:`format_matrix` with two decimals."""
+        return self.format_matrix()
+
+    def format_matrix(self, *, digits: int = 2) -> pd.DataFrame:
         """Publication matrix: lower triangle of r with stars, diagonal "1", upper blank."""
         names = list(self.r.index)
         k = len(names)
@@ -129,7 +134,7 @@ class CorrelationResult:
         return pd.DataFrame(cells, index=names, columns=names)
 
     def _repr_html_(self) -> str:
-        return as_frame_repr_html(self.table(), "Correlations (* p<.05, ** p<.01, *** p<.001)")
+        return as_frame_repr_html(self.table, "Correlations (* p<.05, ** p<.01, *** p<.001)")
 
 
 def correlations(items: pd.DataFrame) -> CorrelationResult:
@@ -145,7 +150,7 @@ def correlations(items: pd.DataFrame) -> CorrelationResult:
     CorrelationResult
         ``.r``, ``.p``, ``.n`` (item x item DataFrames), ``.stars``; ``.to_frame()``
         gives one row per pair with columns ``item1, item2, r, n, t, p, stars``;
-        ``.table()`` the lower-triangle matrix with stars for a paper.
+        ``.table`` the lower-triangle matrix with stars for a paper.
 
     Notes
     -----
@@ -246,7 +251,7 @@ def _keys(keys, columns) -> np.ndarray:
     return np.asarray(keys, dtype="float64")
 
 
-def reliability(items: pd.DataFrame, *, keys=None, ci: float = 0.95) -> ReliabilityResult:
+def reliability(items: pd.DataFrame, *, keys=None, level: float = 0.95) -> ReliabilityResult:
     """Cronbach's alpha (raw and standardized) with Feldt CI and item statistics.
 
     Mirrors ``psych::alpha`` with its defaults (``use = "pairwise"``, no automatic
@@ -260,7 +265,7 @@ def reliability(items: pd.DataFrame, *, keys=None, ci: float = 0.95) -> Reliabil
         Items to reverse. Names (``["A1"]``; a leading ``-`` is allowed) or one sign
         per item, as ``psych::alpha(x, keys = ...)``. A reversed item becomes
         ``max + min - x`` with min and max over all items, as psych does.
-    ci : float, default 0.95
+    level : float, default 0.95
         Coverage of the Feldt interval.
 
     Returns
@@ -285,7 +290,7 @@ def reliability(items: pd.DataFrame, *, keys=None, ci: float = 0.95) -> Reliabil
     ``alpha = k/(k-1) * (1 - tr(C)/sum(C))`` and
     ``std_alpha = k/(k-1) * (1 - k/sum(R))``. ``r_drop_i = (sum(C_i.) - C_ii) /
     sqrt(C_ii * sum(C_-i,-i))``. The Feldt (1965) interval is
-    ``1 - (1 - alpha) * F_{q}(n - 1, (n - 1)(k - 1))`` at q = (1 +/- ci)/2, with n the
+    ``1 - (1 - alpha) * F_{q}(n - 1, (n - 1)(k - 1))`` at q = (1 +/- level)/2, with n the
     number of rows (psych's ``alpha.ci``).
 
     Missing values: pairwise-complete covariances (psych's default); n counts all rows.
@@ -330,7 +335,7 @@ def reliability(items: pd.DataFrame, *, keys=None, ci: float = 0.95) -> Reliabil
     raw_r = x.corrwith(total)
 
     n = int(x.shape[0])
-    lo_q, hi_q = (1 - ci) / 2, 1 - (1 - ci) / 2
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     df1, df2 = n - 1, (n - 1) * (k - 1)
     ci_high = 1 - (1 - raw) * stats.f.ppf(lo_q, df1, df2)
     ci_low = 1 - (1 - raw) * stats.f.ppf(hi_q, df1, df2)

@@ -55,8 +55,9 @@ class OLSResult:
     def fvalue(self) -> float:
         return self.f
 
-    def summary_frame(self) -> pd.Series:
-        """One row of model statistics: ``n, r2, adj_r2, f, df1, df2, p``."""
+    @property
+    def fit(self) -> pd.Series:
+        """The model summary: ``n, r2, adj_r2, f, df1, df2, p``."""
         return pd.Series({"n": self.n, "r2": self.r2, "adj_r2": self.adj_r2, "f": self.f,
                           "df1": self.df_model, "df2": self.df_resid, "p": self.f_p}, name=self.formula)
 
@@ -167,16 +168,16 @@ def ols(data: pd.DataFrame, formula: str, *, robust: str | None = None, level: f
 class HierarchicalResult:
     """Result of :func:`hierarchical`."""
 
-    summary: pd.DataFrame
+    fit: pd.DataFrame
     coefficients: pd.DataFrame
     steps: tuple
     excluded: pd.Index
 
     def to_frame(self) -> pd.DataFrame:
-        return self.summary.copy()
+        return self.fit.copy()
 
     def _repr_html_(self) -> str:
-        return ("<h4>Model summary (hierarchical regression)</h4>" + self.summary.to_html(**_FMT)
+        return ("<h4>Model summary (hierarchical regression)</h4>" + self.fit.to_html(**_FMT)
                 + "<h5>Coefficients</h5>" + self.coefficients.to_html(**_FMT))
 
 
@@ -200,7 +201,7 @@ def hierarchical(data: pd.DataFrame, outcome: str, blocks: list, *, robust: str 
     Returns
     -------
     HierarchicalResult
-        ``summary`` indexed by ``step`` with ``r2, adj_r2, r2_change, f_change, df1, df2,
+        ``fit`` (the model summary) indexed by ``step`` with ``r2, adj_r2, r2_change, f_change, df1, df2,
         p_change, n, predictors``; ``coefficients``: long table with ``step, term`` and
         :func:`ols`'s columns; ``steps``: the :class:`OLSResult` of each step.
 
@@ -253,4 +254,4 @@ def hierarchical(data: pd.DataFrame, outcome: str, blocks: list, *, robust: str 
     summary = pd.DataFrame(rows).set_index("step")
     coefficients = pd.concat(coefs, ignore_index=True)
     coefficients = coefficients[["step", "term"] + [c for c in coefficients.columns if c not in ("step", "term")]]
-    return HierarchicalResult(summary=summary, coefficients=coefficients, steps=tuple(steps), excluded=excluded)
+    return HierarchicalResult(fit=summary, coefficients=coefficients, steps=tuple(steps), excluded=excluded)

@@ -115,7 +115,7 @@ def test_rotations_public_functions_match_efa(bfi, ref):
 
 def test_loading_table_sorted_and_suppressed(bfi):
     res = efa(bfi, 5)
-    tab = res.table(threshold=0.3)
+    tab = res.format_loadings(threshold=0.3)
     k = res.n_factors
     assert list(tab.columns) == list(res.loadings.columns) + ["h2", "u2", "complexity"]
     lo = tab.iloc[:, :k]
@@ -128,7 +128,7 @@ def test_loading_table_sorted_and_suppressed(bfi):
         sizes = full.abs().to_numpy().max(axis=1)[main == f]
         assert (np.diff(sizes) <= 1e-12).all()  # descending within a factor
     assert tab.index[0] in ("N1", "N2")  # the neuroticism factor comes first in psych
-    unsorted = res.table(threshold=0.0, sort=False)
+    unsorted = res.format_loadings(threshold=0.0, sort=False)
     assert list(unsorted.index) == list(bfi.columns)
     assert "Variance" in res._repr_html_()
 

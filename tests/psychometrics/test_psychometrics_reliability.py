@@ -116,7 +116,7 @@ def test_correlations_match_corr_test(bfi, ref):
     assert list(tidy.columns) == ["item1", "item2", "r", "n", "t", "p", "stars"]
     assert len(tidy) == 10
     assert (tidy["stars"] == "***").all()  # all |r| >= .15 at n ~ 2,760
-    table = res.table()
+    table = res.table
     assert table.loc["A2", "A1"].startswith("-0.34") and table.loc["A2", "A1"].endswith("***")
     assert table.loc["A1", "A2"] == ""
 

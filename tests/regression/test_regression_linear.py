@@ -89,10 +89,10 @@ def test_hierarchical_matches_anova_f_change(mtcars):
     res = hierarchical(mtcars, "mpg", h["blocks"])
     ref = pd.DataFrame(h["table"]).set_index("step")
     cols = ["r2", "adj_r2", "r2_change", "f_change", "df1", "df2", "p_change"]
-    np.testing.assert_allclose(res.summary[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-7)
+    np.testing.assert_allclose(res.fit[cols].to_numpy(), ref[cols].to_numpy(), rtol=1e-7)
     last = res.coefficients.query("step == 3").set_index("term")
     np.testing.assert_allclose(last[COLS].to_numpy(), _ref_table(h["last"])[COLS].to_numpy(), rtol=1e-8)
-    assert len(res.steps) == 3 and res.summary.index.name == "step"
+    assert len(res.steps) == 3 and res.fit.index.name == "step"
 
 
 def test_hierarchical_common_sample_and_categorical(mtcars):
@@ -100,8 +100,8 @@ def test_hierarchical_common_sample_and_categorical(mtcars):
     df.loc[0, "qsec"] = np.nan                      # missing only in block 2
     with pytest.warns(UserWarning, match="dropped 1 of 32"):
         res = hierarchical(df, "mpg", [["gear_s"], ["wt", "qsec"]])
-    assert (res.summary["n"] == 31).all()
-    assert res.summary.loc[1, "df1"] == 2          # two dummies enter at step 1
+    assert (res.fit["n"] == 31).all()
+    assert res.fit.loc[1, "df1"] == 2          # two dummies enter at step 1
 
 
 def test_mediation_paths_match_lm(mtcars):
@@ -205,7 +205,7 @@ def test_ols_cis_cover_the_simulators_population_coefficients(instrument):
 
 def test_results_display_and_are_frozen(mtcars):
     o = ols(mtcars, "mpg ~ wt", robust="HC3")
-    assert "HC3" in o._repr_html_() and o.summary_frame()["n"] == 32
+    assert "HC3" in o._repr_html_() and o.fit["n"] == 32
     pd.testing.assert_frame_equal(o.to_frame(), o.table)
     h = hierarchical(mtcars, "mpg", [["wt"], ["hp"]])
     assert "Model summary" in h._repr_html_()
@@ -241,8 +241,8 @@ def test_hierarchical_uses_only_the_model_columns(mtcars):
     # a column named like a formula function ("C") must not be taken for C(...)
     df = mtcars.assign(C=np.nan)
     res = hierarchical(df, "mpg", [["C(cyl)"], ["wt", "hp:wt"]])
-    assert (res.summary["n"] == 32).all() and len(res.excluded) == 0
+    assert (res.fit["n"] == 32).all() and len(res.excluded) == 0
     df.loc[[1, 2], "hp"] = np.nan                     # hp only appears inside "hp:wt"
     with pytest.warns(UserWarning, match="dropped 2 of 32"):
         res = hierarchical(df, "mpg", [["C(cyl)"], ["wt", "hp:wt"]])
-    assert (res.summary["n"] == 30).all()
+    assert (res.fit["n"] == 30).all()

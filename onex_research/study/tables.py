@@ -1,0 +1,287 @@
+"""The study's tables, made once for the CLI and the notebooks.
+
+Each function computes one analysis on a :class:`~onex_research.study.Survey` or
+:class:`~onex_research.study.Corpus`, registers its tables (and figures) with a
+:class:`~onex_research.report.Report`, and returns the result so that a notebook can show
+it. ``onex-research measure`` and notebook 02, ``regress`` and notebook 03, ``interviews``
+and notebook 04 call the same functions, so they write the same tables byte for byte.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import OnexError
+
+__all__ = ["item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
+           "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
+           "corpus_overview", "segment_units", "coding_tables", "topic_tables"]
+
+
+def item_descriptives(survey, rep):
+    """Item descriptives (n, mean, sd, min, max, skew, kurtosis) by construct."""
+    from ..psychometrics import descriptives
+
+    desc = descriptives(survey.items)
+    desc.insert(0, "construct", survey.instrument.items.loc[desc.index, "construct"])
+    rep.table(desc[["construct", "n", "mean", "sd", "min", "max", "skew", "kurtosis"]], name="item_descriptives",
+              caption_zh="题目描述统计", caption_en="Item descriptives",
+              made_by="onex_research.psychometrics.descriptives", decimals=2)
+    return desc
+
+
+def reliability_tables(survey, rep):
+    """Cronbach's α (Feldt CI) and McDonald's ω per construct; item-total statistics.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The construct table and the item table.
+    """
+    from ..psychometrics import reliability, scale_reliability
+
+    items, scales = survey.items, survey.scales
+    rel = scale_reliability(items, scales)
+    rel.insert(0, "label", survey.instrument.constructs["label_zh"].reindex(rel.index))
+    rep.table(rel, name="reliability", caption_zh="各构念的信度（Cronbach's α 与 McDonald's ω）",
+              caption_en="Reliability of each construct (Cronbach's alpha and McDonald's omega)",
+              made_by="onex_research.psychometrics.scale_reliability", decimals=3,
+              notes="注：CI 为 α 的 95% Feldt 置信区间；ω 为单因子 minres 解的 ω total。")
+    item_rel = pd.concat({c: reliability(items[its]).items for c, its in scales.items()},
+                         names=["construct", "item"])
+    rep.table(item_rel[["n", "mean", "sd", "r_drop", "alpha_if_deleted"]], name="item_total",
+              caption_zh="校正题总相关与删除该题后的 α",
+              caption_en="Corrected item-total correlations and alpha if item deleted",
+              made_by="onex_research.psychometrics.reliability", decimals=3)
+    return rel, item_rel
+
+
+def factorability_table(survey, rep):
+    """KMO and Bartlett's test of sphericity on all construct items."""
+    from ..psychometrics import bartlett, kmo
+
+    items = survey.items
+    k, b = kmo(items), bartlett(items)
+    table = pd.DataFrame({"value": [k.overall, k.per_item.min(), b.chi2, b.dof, b.p]},
+                         index=pd.Index(["KMO", "min item MSA", "Bartlett chi2", "dof", "p"], name="statistic"))
+    rep.table(table, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验",
+              caption_en="KMO and Bartlett's test of sphericity", made_by="onex_research.psychometrics.kmo",
+              decimals=3, notes=f"注：KMO = {k.overall:.3f}（{k.label}）；n = {b.n}。")
+    return table
+
+
+def parallel_analysis_tables(survey, rep, *, seed, n_iter=100):
+    """Parallel analysis (``psych::fa.parallel``): scree figure and eigenvalue table."""
+    from ..plotting import use_cjk_font
+    from ..psychometrics import parallel_analysis, scree_plot
+
+    use_cjk_font()          # the title is Chinese
+    pa = parallel_analysis(survey.items, n_iter=n_iter, seed=seed)
+    fig = scree_plot(pa)
+    fig.axes[0].set_title(f"平行分析碎石图 / Parallel analysis: {pa.n_factors} factors, {pa.n_components} components")
+    rep.figure(fig, name="scree", caption_zh="平行分析碎石图", caption_en="Scree plot with parallel analysis",
+               made_by="onex_research.psychometrics.parallel_analysis")
+    rep.table(pa.eigenvalues.head(15), name="parallel_analysis", caption_zh="平行分析：实际与模拟特征值（前 15 个）",
+              caption_en="Parallel analysis: observed and simulated eigenvalues (first 15)",
+              made_by="onex_research.psychometrics.parallel_analysis", decimals=3)
+    return pa
+
+
+def efa_tables(survey, rep, *, n_factors=None, method="minres", rotation="oblimin"):
+    """EFA with the factors matched to the hypothesised constructs (Tucker congruence).
+
+    ``n_factors`` defaults to the number of constructs. Loadings below .30 are blanked.
+
+    Returns
+    -------
+    (EFAResult, DataFrame)
+        The EFA and the factor-to-construct matching.
+    """
+    from ..psychometrics import efa, match_factors
+
+    items, scales = survey.items, survey.scales
+    fa = efa(items, n_factors or len(scales), method=method, rotation=rotation)
+    target = pd.DataFrame({c: items.columns.isin(its).astype(float) for c, its in scales.items()},
+                          index=items.columns)
+    matched = match_factors(fa.loadings, target)
+    names = dict(zip(matched["factor"], matched["truth"]))
+    rep.table(fa.format_loadings(threshold=0.3).rename(columns=names), name="efa_loadings",
+              caption_zh=f"探索性因子分析的载荷矩阵（{method}，{rotation} 旋转）",
+              caption_en=f"EFA pattern loadings ({method}, {rotation} rotation)",
+              made_by="onex_research.psychometrics.efa",
+              decimals=2, notes="注：|载荷| < 0.30 未显示；h2 为共同度，u2 为独特性。")
+    rep.table(fa.variance.rename(index=names), name="efa_variance", caption_zh="各因子解释的方差",
+              caption_en="Variance accounted for by each factor", made_by="onex_research.psychometrics.efa",
+              decimals=3)
+    rep.table(matched.set_index("truth"), name="efa_congruence",
+              caption_zh="EFA 因子与理论构念的 Tucker 一致性系数",
+              caption_en="Tucker congruence of EFA factors with the hypothesised constructs",
+              made_by="onex_research.psychometrics.match_factors", decimals=3)
+    return fa, matched
+
+
+def cfa_tables(survey, rep):
+    """CFA of the constructs on the complete cases (lavaan's ``missing = "listwise"``):
+    fit, standardized loadings, CR/AVE, Fornell-Larcker and HTMT."""
+    from ..psychometrics import cfa, htmt
+
+    items, model = survey.items, survey.scales
+    complete = items.dropna()
+    cf = cfa(complete, model)
+    rep.table(cf.fit.to_frame("value"), name="cfa_fit", caption_zh="验证性因子分析的拟合指数",
+              caption_en="CFA fit indices", made_by="onex_research.psychometrics.cfa", decimals=3,
+              notes=f"注：列表删除后 n = {int(cf.fit['n'])}。")
+    rep.table(cf.loadings.set_index(["factor", "item"]), name="cfa_loadings", caption_zh="CFA 标准化载荷",
+              caption_en="CFA standardized loadings", made_by="onex_research.psychometrics.cfa", decimals=3)
+    rep.table(cf.reliability, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
+              caption_en="Composite reliability (CR) and average variance extracted (AVE)",
+              made_by="onex_research.psychometrics.cfa", decimals=3)
+    rep.table(cf.fornell_larcker, name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
+              caption_en="Fornell-Larcker test of discriminant validity",
+              made_by="onex_research.psychometrics.fornell_larcker", decimals=3,
+              notes="注：对角线为 AVE 的平方根，非对角线为因子相关。")
+    rep.table(htmt(complete, model), name="htmt", caption_zh="HTMT 区分效度指标",
+              caption_en="Heterotrait-monotrait ratios (HTMT)", made_by="onex_research.psychometrics.htmt",
+              decimals=3)
+    return cf
+
+
+#: The measurement steps in the order notebook 02 and ``onex-research measure`` run them.
+MEASUREMENT_STEPS = ("item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
+                     "efa_tables", "cfa_tables")
+
+
+def predictor_blocks(survey, outcome, controls=None) -> list[list[str]]:
+    """Blocks of a hierarchical regression: controls, then drivers, barriers, facilitators.
+
+    Constructs whose ``role`` is ``driver``, ``barrier`` or ``facilitator`` enter in that
+    order; the outcome itself never does. Empty blocks are left out.
+    """
+    roles = survey.instrument.constructs["role"]
+    controls = survey.controls if controls is None else list(controls)
+    blocks = [controls] if controls else []
+    for role in ("driver", "barrier", "facilitator"):
+        block = [c for c in survey.scales if roles.get(c) == role and c != outcome]
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+def hierarchical_tables(survey, rep, outcome, *, controls=None):
+    """Hierarchical regression of ``outcome``: model summary per step and final coefficients.
+
+    Parameters
+    ----------
+    survey : Survey
+    rep : Report
+    outcome : str
+        A construct of the instrument.
+    controls : list of str, optional
+        Default: :func:`~onex_research.study.default_controls`. Categorical controls keep
+        the instrument's order, so the first answer label is the reference level.
+
+    Returns
+    -------
+    HierarchicalResult
+    """
+    from ..regression import hierarchical
+
+    constructs = survey.instrument.constructs
+    if outcome not in survey.scales:
+        raise OnexError(f"outcome {outcome!r} is not a construct with items; choose from {', '.join(survey.scales)}")
+    controls = survey.controls if controls is None else list(controls)
+    missing = [c for c in controls if c not in survey.data.columns]
+    if missing:
+        raise OnexError(f"no column {', '.join(missing)} in the cleaned data for the controls; "
+                        f"single-choice items: {', '.join(survey.instrument.demographics)}")
+    blocks = predictor_blocks(survey, outcome, controls)
+    data = survey.data[[c for c in controls]].join(survey.scores)
+    res = hierarchical(data, outcome, blocks)
+    label = constructs.at[outcome, "label_zh"]
+    rep.table(res.fit, name=f"hierarchical_{outcome}_summary",
+              caption_zh=f"{label}的分层回归模型摘要",
+              caption_en=f"Hierarchical regression of {outcome}: model summary",
+              made_by="onex_research.regression.hierarchical")
+    final = res.coefficients[res.coefficients["step"] == len(blocks)].set_index("term").drop(columns="step")
+    rep.table(final, name=f"hierarchical_{outcome}_coefficients",
+              caption_zh=f"{label}的最终回归模型系数",
+              caption_en=f"Hierarchical regression of {outcome}: coefficients of the final step",
+              made_by="onex_research.regression.hierarchical")
+    return res
+
+
+# -- interviews ------------------------------------------------------------------------
+#: Synonyms merged before counting: a company is an enterprise in this field's talk.
+SYNONYMS = {"公司": "企业"}
+
+
+def corpus_overview(corpus, rep):
+    """Interviews, turns and characters (before redaction) per role, interviewers' turns included."""
+    overview = (corpus.turns.groupby("role").agg(interviews=("interview_id", "nunique"), turns=("turn", "size"),
+                                     characters=("chars", "sum")))
+    rep.table(overview, name="corpus_overview", caption_zh="访谈语料概况", caption_en="The interview corpus",
+              made_by="onex_research.text.read_transcripts")
+    return overview
+
+
+def segment_units(corpus, *, cache_dir=None, progress=True):
+    """The interviewees' turns with a ``tokens`` column (jieba with the project's lexicon).
+
+    ``cache_dir``: a folder for the segmentation cache, ``"auto"`` for the project's
+    ``.cache/``, or None for no cache.
+    """
+    from ..text import Segmenter
+
+    seg = Segmenter(synonyms=SYNONYMS, cache_dir=cache_dir, progress=progress)
+    units = corpus.units
+    return units.assign(tokens=seg.cut_many(units["text"]))
+
+
+def coding_tables(corpus, rep, units):
+    """Deductive coding: share of interviews mentioning each code by role, exemplar quotes.
+
+    Returns
+    -------
+    (DataFrame, DataFrame, DataFrame)
+        The coded sentences (``code``'s hits), the code matrix and the exemplars.
+    """
+    from ..text import code, code_matrix, exemplars
+
+    frame = corpus.frame
+    hits = code(units, frame)
+    matrix = code_matrix(hits, units, frame=frame)
+    pct = matrix.pivot(index="label_zh", columns="group", values="pct_interviews").reindex(
+        [c.label_zh for c in frame.codes]).round(0)
+    rep.table(pct, name="code_by_role", caption_zh="各编码在不同身份访谈中的提及比例（%）",
+              caption_en="Share of interviews mentioning each code, by role (%)",
+              made_by="onex_research.text.code_matrix")
+    ex = exemplars(hits, n=2, frame=frame)
+    rep.table(ex[["code", "interview_id", "role", "quote"]], name="exemplar_quotes", caption_zh="各编码的典型引语",
+              caption_en="Exemplar quotes by code", made_by="onex_research.text.exemplars")
+    return hits, matrix, ex
+
+
+def topic_tables(units, rep, *, seed, frame, k=None, ks=range(2, 8)):
+    """Topic model of the interviewees' turns: K chosen by coherence and stability (unless
+    given), the top words of each topic.
+
+    Words in more than a quarter of the turns (证书, 学校, 学生 ...) are left out
+    (``max_df=0.25``): they say little about what a topic is.
+
+    Returns
+    -------
+    (KSelection or None, TopicResult)
+    """
+    from ..text import fit_topics, select_k
+
+    docs = list(units["tokens"])
+    selection = None
+    if k is None:
+        selection = select_k(docs, ks, method="lda", seeds=(seed, seed + 1, seed + 2), max_df=0.25, n_jobs=1)
+        rep.table(selection.table.round(3), name="k_selection", caption_zh="主题数选择：一致性、多样性与稳定性",
+                  caption_en="Choosing K: coherence, diversity and stability", made_by="onex_research.text.select_k")
+        k = selection.k
+    topics = fit_topics(docs, k, method="lda", seed=seed, n_init=2, max_df=0.25)
+    rep.table(topics.to_frame().round(3), name="topics_top_words", caption_zh="各主题高频词",
+              caption_en="Top words of each topic", made_by="onex_research.text.fit_topics")
+    return selection, topics

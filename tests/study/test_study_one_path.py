@@ -1,0 +1,120 @@
+"""One study, one path: the CLI and the notebooks call the same steps and write the same tables.
+
+``onex-research clean`` then ``regress``/``measure`` with their defaults must write, byte for
+byte, the tables notebooks 03 and 02 write on the same export (the LaTeX ``\\label`` names
+the command or notebook, so that one line is left out of the comparison).
+"""
+
+import re
+
+import pandas as pd
+import pytest
+
+from onex_research import cli
+from onex_research.errors import OnexError
+from onex_research.instrument import load_instrument
+from onex_research.paths import DEFAULT_INSTRUMENT, DEFAULT_STUDY
+from onex_research.reproduce import reproduce
+from onex_research.study import (CLEAN_FILES, default_controls, load_survey, read_clean, resolve_corpus,
+                                 write_clean)
+
+EXPORT = DEFAULT_STUDY / "wjx_text.xlsx"
+
+
+@pytest.fixture(scope="module")
+def notebooks(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nb")
+    reproduce(out=out, notebooks=["02", "03"], progress=False, use_cache=False)
+    return out / "tables"
+
+
+@pytest.fixture(scope="module")
+def commands(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli")
+    assert cli.main(["clean", str(EXPORT), "--out", str(out / "clean")]) == 0
+    assert cli.main(["regress", str(out / "clean"), "--outcome", "effectiveness", "--out", str(out / "regress")]) == 0
+    assert cli.main(["measure", str(out / "clean"), "--out", str(out / "measure")]) == 0
+    return out
+
+
+def _content(path):
+    data = path.read_bytes()
+    if path.suffix == ".tex":
+        data = re.sub(rb"\\label\{[^}]*\}", b"", data)
+    return data
+
+
+def _compare(cli_tables, nb_tables, notebook):
+    files = sorted(p for p in cli_tables.iterdir() if p.suffix in (".csv", ".md", ".tex", ".docx"))
+    assert files, f"nothing written in {cli_tables}"
+    for path in files:
+        name = path.name.split("__", 1)[1]
+        twin = nb_tables / f"{notebook}__{name}"
+        assert twin.exists(), f"{path.name}: notebook {notebook} has no table {name}"
+        assert _content(path) == _content(twin), f"{path.name} differs from {twin.name}"
+    return files
+
+
+def test_regress_writes_notebook_03s_hierarchical_tables(commands, notebooks):
+    files = _compare(commands / "regress" / "tables", notebooks, "03_regression")
+    assert {p.stem.split("__")[1] for p in files} == {"hierarchical_effectiveness_summary",
+                                                      "hierarchical_effectiveness_coefficients"}
+    summary = pd.read_csv(commands / "regress" / "tables" / "regress__hierarchical_effectiveness_summary.csv",
+                          encoding="utf-8-sig")
+    assert summary["predictors"].iloc[0] == "role + gender + school_type"   # the instrument's controls
+    coefs = pd.read_csv(commands / "regress" / "tables" / "regress__hierarchical_effectiveness_coefficients.csv",
+                        encoding="utf-8-sig")
+    # 学生 (the first answer of the scale) is the reference: no dummy for it
+    assert not coefs["term"].str.contains("学生").any() and coefs["term"].str.contains("企业人员").any()
+
+
+def test_measure_writes_notebook_02s_tables(commands, notebooks):
+    files = _compare(commands / "measure" / "tables", notebooks, "02_measurement")
+    names = {p.stem.split("__")[1] for p in files}
+    assert {"reliability", "item_total", "efa_loadings", "cfa_fit", "htmt"} <= names
+
+
+def test_clean_writes_what_restores_the_data_exactly(tmp_path):
+    survey = load_survey(EXPORT)
+    written = write_clean(survey, tmp_path)
+    assert {p.name for p in written} >= set(CLEAN_FILES.values()) | {"clean.sav"}
+    back = read_clean(tmp_path)
+    pd.testing.assert_frame_equal(back.data, survey.data)
+    pd.testing.assert_frame_equal(back.scores, survey.scores)
+    assert list(back.data["role"].cat.categories) == ["学生", "教师", "管理人员", "企业人员"]
+    assert back.instrument.items.equals(survey.instrument.items)
+
+
+def test_read_clean_without_an_instrument_asks_for_one(tmp_path):
+    write_clean(load_survey(EXPORT), tmp_path)
+    (tmp_path / CLEAN_FILES["instrument"]).unlink()
+    with pytest.raises(OnexError, match="pass --instrument"):
+        read_clean(tmp_path / "clean.csv")
+    assert read_clean(tmp_path, instrument=DEFAULT_INSTRUMENT).data.shape[0] > 0
+    code = cli.main(["regress", str(tmp_path), "--out", str(tmp_path / "r")])
+    assert code == 2
+
+
+def test_default_controls_come_from_the_instrument(tmp_path):
+    ins = load_instrument(DEFAULT_INSTRUMENT)
+    assert default_controls(ins) == ["role", "gender", "school_type"]
+    text = DEFAULT_INSTRUMENT.read_text(encoding="utf-8")
+    no_key = tmp_path / "no_controls.yaml"
+    no_key.write_text(re.sub(r"(?m)^controls:.*\n", "", text), encoding="utf-8")
+    assert default_controls(load_instrument(no_key)) == ["role", "school_type", "major", "tenure", "gender"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(re.sub(r"(?m)^controls:.*\n", "controls: [role, age]\n", text), encoding="utf-8")
+    with pytest.raises(OnexError, match="age"):
+        default_controls(load_instrument(bad))
+
+
+def test_resolve_corpus_takes_the_folder_or_its_transcripts(tmp_path):
+    from onex_research.paths import CORPUS
+
+    a, b = resolve_corpus(CORPUS), resolve_corpus(CORPUS / "transcripts")
+    assert a == b and a.roster == CORPUS / "roster.csv" and a.frame == CORPUS / "coding_frame.yaml"
+    (tmp_path / "notes.csv").write_text("x\n")
+    with pytest.raises(OnexError, match="neither a corpus folder"):
+        resolve_corpus(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        resolve_corpus(tmp_path / "missing")
