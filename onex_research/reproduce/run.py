@@ -19,14 +19,14 @@ notebook runs is recorded in the manifest and makes ``reproduce`` fail.
 from __future__ import annotations
 
 import shlex
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OnexError
-from ..paths import CORPUS, DEFAULT_INSTRUMENT, DEFAULT_STUDY, PROJECT_ROOT, REPORTS
+from ..paths import CORPUS, DEFAULT_INSTRUMENT, PROJECT_ROOT, REPORTS
+from ..study import DEFAULT_SEED, DEFAULT_SURVEY, resolve_corpus
 from . import manifest as _manifest
 from . import nbcache as _nbcache
 from .execute import (GLYPH_RE, SETUP_SOURCE, GlyphWarningError, NotebookError, glyph_messages,  # noqa: F401
@@ -37,14 +37,8 @@ from ..report.registry import read_registry
 __all__ = ["reproduce", "ReproduceResult", "NotebookError", "GlyphWarningError", "list_notebooks",
            "inject_parameters", "DEFAULT_SEED", "NOTEBOOK_DIR", "DEFAULT_SURVEY", "DEFAULT_CORPUS"]
 
-DEFAULT_SEED = 20240512
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
-DEFAULT_SURVEY = DEFAULT_STUDY / "wjx_text.xlsx"
 DEFAULT_CORPUS = CORPUS
-TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx")
-#: Corpus resources the notebooks look for beside ``transcripts/``.
-CORPUS_EXTRAS = ("roster.csv", "schools.txt", "coding_frame.yaml", "userdict.txt", "stopwords_extra.txt",
-                 "manual_coding.csv")
 @dataclass(frozen=True)
 class ReproduceResult:
     """What :func:`reproduce` wrote.
@@ -164,37 +158,10 @@ def _existing(path, what: str, *, folder=False) -> Path:
 def _validate(survey: Path, instrument: Path) -> None:
     """Fail early, in this process, on an instrument that does not fit the export."""
     from ..instrument import load_instrument
+    from ..survey import read_export
 
-    ins = load_instrument(instrument)
-    try:
-        from ..survey import read_export
-    except ImportError:  # the survey reader is not installed yet: the notebooks will tell
-        return
-    read_export(survey, ins)
+    read_export(survey, load_instrument(instrument))
 
-
-def corpus_root(corpus: Path, stage: Path) -> Path:
-    """The corpus folder the notebooks get as ``corpus_dir`` (one with ``transcripts/``).
-
-    ``corpus`` is either such a folder (``transcripts/`` plus optional ``roster.csv``,
-    ``schools.txt``, ``coding_frame.yaml``, ...), returned as is, or a folder of
-    transcripts itself: then ``stage`` is made into a corpus folder whose
-    ``transcripts`` links to it and whose extras link to those found beside it (in its
-    parent folder).
-    """
-    if (corpus / "transcripts").is_dir():
-        return corpus
-    if not any(p.suffix.lower() in TRANSCRIPT_SUFFIXES for p in corpus.iterdir()):
-        raise OnexError(f"{corpus}: neither a corpus folder (with transcripts/) nor a folder of transcripts "
-                        f"({', '.join(TRANSCRIPT_SUFFIXES)} files); see README 'Bring your own data'")
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
-    (stage / "transcripts").symlink_to(corpus, target_is_directory=True)
-    for name in CORPUS_EXTRAS:
-        if (corpus.parent / name).is_file():
-            (stage / name).symlink_to(corpus.parent / name)
-    return stage
 
 
 def _command(survey, instrument, corpus, out, seed, notebooks) -> str:
@@ -272,6 +239,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     survey = _existing(survey if survey is not None else DEFAULT_SURVEY, "survey export")
     instrument = _existing(instrument if instrument is not None else DEFAULT_INSTRUMENT, "instrument")
     corpus = _existing(corpus if corpus is not None else DEFAULT_CORPUS, "corpus", folder=True)
+    resolve_corpus(corpus)  # a folder of transcripts or a corpus folder, else a clear error now
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise OnexError(f"seed must be an integer, got {seed!r}")
     out = Path(out if out is not None else REPORTS).expanduser().resolve()
@@ -283,7 +251,7 @@ def reproduce(*, survey=None, instrument=None, corpus=None, out=None, seed: int 
     truth = survey.parent / "truth_dirty.csv"
     params = {"survey_path": str(survey), "instrument_path": str(instrument),
               "truth_path": str(truth) if truth.exists() else None,
-              "corpus_dir": str(corpus_root(corpus, cache / "corpus")),
+              "corpus_dir": str(corpus),
               "out_dir": str(out), "seed": int(seed), "cache_dir": str(cache)}
     out.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)

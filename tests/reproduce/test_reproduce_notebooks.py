@@ -76,21 +76,18 @@ def test_no_analysis_logic_in_notebooks(path):
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=[p.stem for p in COMMITTED])
-def test_corpus_dir_is_the_corpus_folder(path):
-    """``corpus_dir`` is the corpus folder (``transcripts/``, ``roster.csv``, ``schools.txt``,
-    ``coding_frame.yaml``), as ``corpus/`` is; ``reproduce --corpus`` also accepts a folder
-    of transcripts and stages it that way. So a notebook reads its transcripts from
-    ``corpus_dir / "transcripts"`` and its roster and schools from ``corpus_dir``."""
+def test_notebooks_load_through_the_study_path(path):
+    """The survey and the corpus are loaded by ``onex_research.study`` (the CLI's path too):
+    no notebook cleans, redacts or finds the corpus folder by itself (notebook 01, which
+    narrates the cleaning step by step, may call the reader and cleaner)."""
     _, cells = _code_cells(path)
     source = "\n".join(_python(c.source) for c in cells)
-    if "corpus_dir" not in source:
-        return
-    assert not re.search(r"read_transcripts\(\s*corpus_dir\s*[,)]", source), (
-        f"{path.name}: read_transcripts(corpus_dir) reads the corpus folder itself (schools.txt, "
-        "userdict.txt ... are not transcripts); use corpus_dir / \"transcripts\" (corpus_dir is corpus/, "
-        "not corpus/transcripts/)")
-    assert not re.search(r"CORPUS\s*/\s*[\"']transcripts", source), (
-        f"{path.name}: corpus_dir defaults to CORPUS (the corpus folder), not CORPUS / 'transcripts'")
+    for call in ("redact_frame(", "Redactor(", "read_transcripts(", "load_roster(", "load_schools("):
+        assert call not in source, f"{path.name}: calls {call}...); use study.load_corpus(corpus_dir)"
+    if not path.stem.startswith("01"):
+        for call in ("clean(", "read_export("):
+            assert not re.search(rf"(?<![.\w]){re.escape(call)}", source), (
+                f"{path.name}: calls {call}...); use study.load_survey(survey_path, instrument_path)")
 
 
 def test_the_five_notebooks_exist():

@@ -294,22 +294,6 @@ def test_reproduce_rejects_missing_inputs(tmp_path):
         reproduce(corpus=tmp_path / "x.txt", out=tmp_path / "out", progress=False)
 
 
-def test_corpus_root_accepts_a_corpus_or_a_transcripts_folder(tmp_path):
-    from onex_research.reproduce.run import corpus_root
-
-    corpus = tmp_path / "my_corpus"
-    (corpus / "transcripts").mkdir(parents=True)
-    (corpus / "transcripts" / "T01.txt").write_text("id: T01\nrole: 教师\n\n问：好\n答：好\n", encoding="utf-8")
-    (corpus / "roster.csv").write_text("name,role\n张伟,教师\n", encoding="utf-8")
-    assert corpus_root(corpus, tmp_path / "stage") == corpus
-    staged = corpus_root(corpus / "transcripts", tmp_path / "stage")
-    assert staged == tmp_path / "stage"
-    assert (staged / "transcripts" / "T01.txt").read_text(encoding="utf-8").startswith("id: T01")
-    assert (staged / "roster.csv").exists() and not (staged / "schools.txt").exists()
-    (tmp_path / "empty").mkdir()
-    with pytest.raises(OnexError, match="neither a corpus folder"):
-        corpus_root(tmp_path / "empty", tmp_path / "stage")
-
 
 def test_scrub_merges_stream_chunks_and_hides_addresses():
     from onex_research.reproduce.execute import _scrub
