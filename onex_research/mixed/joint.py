@@ -25,12 +25,13 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import OnexError
+from ..vocabulary import ROLE_ALIASES, ROLES, canonical_role
 from ._notes import ROLE_LABELS_EN, _note
-from ..plotting.figures import plot_joint_theme as plot_theme
+from .figures import plot_joint_theme as plot_theme
 
 __all__ = [
-    "THEMES", "CONSTRUCT_MAP", "CODE_MAP", "THEME_LABELS", "ROLES", "ROLE_LABELS_EN",
-    "ROLE_ALIASES", "JointDisplay", "ThemeDisplay", "joint_display", "plot_theme",
+    "THEMES", "CONSTRUCT_MAP", "CODE_MAP", "THEME_LABELS", "ROLE_LABELS_EN",
+    "JointDisplay", "ThemeDisplay", "joint_display", "plot_theme",
 ]
 
 THEMES = ("recognition", "execution", "resources", "quality", "teachers", "enterprise")
@@ -43,15 +44,6 @@ THEME_LABELS = {
     "recognition": ("社会认可", "recognition"), "execution": ("试点执行", "execution"),
     "resources": ("资源保障", "resources"), "quality": ("证书质量", "certificate quality"),
     "teachers": ("师资队伍", "teachers"), "enterprise": ("企业参与", "enterprise cooperation"),
-}
-ROLES = ("学生", "教师", "管理人员", "企业人员")
-#: Other spellings of the roles, mapped onto the survey's labels.
-ROLE_ALIASES = {
-    "student": "学生", "students": "学生", "teacher": "教师", "teachers": "教师", "专任教师": "教师",
-    "administrator": "管理人员", "administrators": "管理人员", "admin": "管理人员",
-    "管理者": "管理人员", "行政人员": "管理人员", "学校管理人员": "管理人员",
-    "enterprise": "企业人员", "mentor": "企业人员", "企业导师": "企业人员", "企业代表": "企业人员",
-    "企业": "企业人员", "enterprise staff": "企业人员",
 }
 
 
@@ -196,7 +188,7 @@ def _require(df, name, columns):
 
 
 def _roles(series, aliases):
-    return series.map(lambda r: r if pd.isna(r) else aliases.get(str(r).strip(), str(r).strip()))
+    return series.map(lambda r: r if pd.isna(r) else canonical_role(str(r), aliases))
 
 
 # ---------------------------------------------------------------- statistics

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..vocabulary import stars
 from ._common import as_frame_repr_html, as_items, pairwise_cov, smc
 
 __all__ = [
@@ -78,7 +79,7 @@ def descriptives(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stars(p: np.ndarray) -> np.ndarray:
-    return np.select([p < 0.001, p < 0.01, p < 0.05], ["***", "**", "*"], default="")
+    return np.asarray(stars(p), dtype=object)
 
 
 @dataclass(frozen=True)

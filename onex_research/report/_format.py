@@ -11,6 +11,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import significance_note
+from ..vocabulary import stars as _star_marks
+
 __all__ = ["format_table", "significance_note", "as_frame", "DEFAULT_LABELS", "BOUNDED_COLUMNS",
            "STAR_COLUMNS", "INTEGER_COLUMNS", "COLUMN_DECIMALS"]
 
@@ -92,10 +95,10 @@ def _check_style(style: str) -> None:
         raise ValueError(f"style must be one of {_STYLES}, got {style!r}")
 
 
-def _stars(p: float) -> str:
-    if p is None or not np.isfinite(p):
+def _stars(p) -> str:
+    if p is None or p is pd.NA:
         return ""
-    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+    return _star_marks(p)
 
 
 def _fmt_number(x, decimals: int, drop_zero: bool) -> str:
@@ -134,19 +137,6 @@ def _fmt_p(p, decimals: int, drop_zero: bool) -> str:
     return _fmt_number(p, decimals, drop_zero)
 
 
-def significance_note(style: str = "zh") -> str:
-    """The star legend, e.g. ``* p < 0.05，** p < 0.01，*** p < 0.001``.
-
-    Parameters
-    ----------
-    style : {"zh", "apa"}
-        ``"zh"`` keeps the leading zero and uses Chinese punctuation;
-        ``"apa"`` drops it (``* p < .05. ** p < .01. *** p < .001.``).
-    """
-    _check_style(style)
-    if style == "apa":
-        return "* p < .05. ** p < .01. *** p < .001."
-    return "* p < 0.05，** p < 0.01，*** p < 0.001。"
 
 
 # ---------------------------------------------------------------------- formatter

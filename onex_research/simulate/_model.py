@@ -129,28 +129,6 @@ def _discretise(xstar, thr):
     return 1 + (xstar[:, :, None] > thr[None, :, :]).sum(axis=2)
 
 
-def longest_run(codes) -> np.ndarray:
-    """Longest run of identical answers per row, skipping missing cells.
-
-    Parameters
-    ----------
-    codes : array-like, rows x items in questionnaire order (NaN = skipped).
-
-    Returns
-    -------
-    numpy.ndarray of int, one per row.
-    """
-    x = np.asarray(codes, dtype=float)
-    run = np.ones(len(x), int)
-    best = run.copy()
-    prev = x[:, 0].copy()
-    for j in range(1, x.shape[1]):
-        cur = x[:, j]
-        gap = np.isnan(cur)
-        run = np.where(gap, run, np.where(cur == prev, run + 1, 1))
-        prev = np.where(gap, prev, cur)
-        best = np.maximum(best, run)
-    return best
 
 
 def _population(model: _Model, n: int, rng, chunk: int = 50_000) -> tuple[dict, dict]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._study import PLANT_ORDER, SurveyStudy
+
 _IP_POOL = (  # (first two octets, region, weight): a study run from Jiangxi
     ("117.136", "江西-南昌", 30), ("223.104", "江西-赣州", 12), ("36.149", "江西-九江", 10),
     ("182.105", "江西-上饶", 8), ("59.52", "江西-宜春", 8), ("112.10", "广东-广州", 6),
@@ -67,7 +69,6 @@ def _timestamps(start, seconds):
 
 def plant(ins, model, rng, *, rates, role, eta, codes, demo, text, seconds, submitted, start, seed):
     from ._model import SPEEDER_RANGE, TIME_FLOOR, TIME_MEDIAN, TIME_SIGMA
-    from .survey import EXCLUSION_RULES, SurveyStudy
     from scipy.special import ndtr, ndtri
 
     n, m = codes.shape
@@ -264,7 +265,7 @@ def plant(ins, model, rng, *, rates, role, eta, codes, demo, text, seconds, subm
         "rates": rates.to_dict(),
         "planted_counts": planted,
         "row_counts": {r: int(dirty.loc[dirty["rule"] == r, "序号"].nunique()) for r in rule_order},
-        "exclusion_rules": list(EXCLUSION_RULES),
+        "exclusion_rules": list(PLANT_ORDER),
         "dirty_rows": {r: sorted(int(x) for x in set(dirty.loc[dirty["rule"] == r, "序号"])) for r in rule_order},
         "predictors": list(model.predictors), "outcomes": list(model.outcomes),
         "factor_correlations": {a: {b: float(model.phi[i, j]) for j, b in enumerate(model.predictors)}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..paths import DEFAULT_STUDY
 
-META_COLUMNS = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
+WJX_META_HEADERS = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
 SKIP_TEXT = "(跳过)"
 SKIP_CODE = -3
 MULTI_SEP = "┋"

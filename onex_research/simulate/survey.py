@@ -55,114 +55,18 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 
 from ..instrument import Instrument
+from ..survey.rules import longest_run as _longest_run
+from ._study import DEFAULT_SEED, DIRT_RULES, PLANT_ORDER, DirtRates, SurveyStudy
 from ._model import (PREDICTORS, ROLE_MEAN_SHIFTS, ROLE_PROBABILITIES, SPEEDER_RANGE, THRESHOLDS_5,  # noqa: F401
-                     TIME_FLOOR, TIME_MEDIAN, TIME_SIGMA, _build_model, _discretise, _draw, _population,
-                     longest_run)
+                     TIME_FLOOR, TIME_MEDIAN, TIME_SIGMA, _build_model, _discretise, _draw, _population)
 from ._respondents import demographics as _demographics, suggestions as _suggestions
-from ._wjx import (META_COLUMNS, MULTI_SEP, SKIP_CODE, SKIP_TEXT, export_wenjuanxin, read_truth,
+from ._wjx import (WJX_META_HEADERS, MULTI_SEP, SKIP_CODE, SKIP_TEXT, export_wenjuanxin, read_truth,
                    read_truth_dirty, truth_loadings, write_study, write_wenjuanxin)
 
-__all__ = ["DEFAULT_SEED", "DIRT_RULES", "EXCLUSION_RULES", "META_COLUMNS", "MULTI_SEP",
+__all__ = ["DEFAULT_SEED", "DIRT_RULES", "PLANT_ORDER", "WJX_META_HEADERS", "MULTI_SEP",
            "SKIP_CODE", "SKIP_TEXT", "DirtRates", "SurveyStudy", "simulate_study",
            "export_wenjuanxin", "write_wenjuanxin", "write_study", "extend_instrument",
-           "longest_run", "truth_loadings", "read_truth", "read_truth_dirty"]
-
-DEFAULT_SEED = 20240512
-EXCLUSION_RULES = ("speeder", "straightliner", "attention", "duplicate", "missing", "out_of_range")
-DIRT_RULES = EXCLUSION_RULES + ("partial_skip", "pii")
-
-@dataclass(frozen=True)
-class DirtRates:
-    """Share of the ``n`` respondents given each kind of planted dirt (keyword-only).
-
-    The groups are disjoint; ``count = round(rate * n)``. ``duplicate`` adds that many
-    extra rows (half exact copies, half same-IP copies with 1-2 Likert answers moved by
-    one), so an export holds ``n + round(duplicate * n)`` rows.
-    """
-
-    speeder: float = 0.04
-    straightliner: float = 0.03
-    attention: float = 0.03
-    duplicate: float = 0.02
-    missing: float = 0.02
-    partial_skip: float = 0.05
-    out_of_range: float = 0.01
-    pii: float = 0.005
-
-    def __post_init__(self):
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if not isinstance(v, (int, float)) or not 0 <= v < 1:
-                raise ValueError(f"DirtRates.{f.name} must be a number in [0, 1), got {v!r}")
-        if sum(getattr(self, f.name) for f in fields(self)) > 0.8:
-            raise ValueError("DirtRates: the rates add up to more than 0.8; keep most respondents clean")
-
-    def counts(self, n: int) -> dict:
-        """Number of respondents (or extra rows, for ``duplicate``) per rule."""
-        return {f.name: int(np.floor(getattr(self, f.name) * n + 0.5)) for f in fields(self)}
-
-    def to_dict(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-@dataclass(frozen=True, eq=False)
-class SurveyStudy:
-    """A simulated study: what the export holds, and the truth behind it.
-
-    Attributes
-    ----------
-    instrument : Instrument
-    responses : pandas.DataFrame
-        Index ``序号`` (1..N, submission order); one column per item code, as the codes
-        export holds it: codes as ``Int64`` (``<NA>`` = skipped, out-of-range codes kept),
-        multi-select as codes joined with ``┋``, text as strings (``""`` = empty).
-    meta : pandas.DataFrame
-        Index ``序号``; columns ``submitted`` (``2024/5/12 10:23:45``), ``seconds`` (int),
-        ``source``, ``source_detail``, ``ip`` (``117.136.12.34(江西-南昌)``).
-    latent : pandas.DataFrame
-        Index ``序号``; ``role`` (label), ``copy_of`` (original 序号 of a duplicate, else
-        ``<NA>``) and the latent score of every factor.
-    dirty : pandas.DataFrame
-        ``序号, rule, item, value, detail``, one row per planted reason.
-    truth : dict
-        Parameters and bookkeeping, as written to ``truth.json``.
-    """
-
-    instrument: Instrument
-    responses: pd.DataFrame
-    meta: pd.DataFrame
-    latent: pd.DataFrame
-    dirty: pd.DataFrame
-    truth: dict
-
-    @property
-    def n_rows(self) -> int:
-        return len(self.responses)
-
-    def dirty_rows(self, rule: str) -> list[int]:
-        """Sorted 序号 of the rows that carry ``rule``."""
-        return sorted(set(self.dirty.loc[self.dirty["rule"] == rule, "序号"].tolist()))
-
-    def clean_rows(self) -> list[int]:
-        """序号 of the rows that no exclusion rule should touch."""
-        bad = set(self.dirty.loc[self.dirty["rule"].isin(EXCLUSION_RULES), "序号"])
-        return [i for i in self.responses.index if i not in bad]
-
-    def summary(self) -> pd.DataFrame:
-        """Planted dirt per rule: ``rule``, ``rows`` (distinct 序号), ``cells`` (truth rows)."""
-        g = self.dirty.groupby("rule", sort=False)["序号"]
-        out = pd.DataFrame({"rows": g.nunique(), "cells": g.size()}).reindex(list(DIRT_RULES), fill_value=0)
-        return out.rename_axis("rule").reset_index()
-
-    def _repr_html_(self) -> str:
-        head = (f"<b>SurveyStudy</b> {self.instrument.name}: {self.n_rows} rows "
-                f"({self.truth['n']} respondents + duplicates), seed {self.truth['seed']}")
-        return head + self.summary().to_html(index=False)
-
-    def __repr__(self) -> str:
-        counts = self.dirty.groupby("rule")["序号"].nunique().to_dict()
-        return f"SurveyStudy({self.instrument.name}: {self.n_rows} rows, seed {self.truth['seed']}, dirty {counts})"
-
+           "truth_loadings", "read_truth", "read_truth_dirty"]
 
 # -- the study -------------------------------------------------------------------
 def extend_instrument(instrument: Instrument, n_extra: int) -> Instrument:
@@ -261,7 +165,7 @@ def simulate_study(instrument: Instrument, *, n: int = 600, seed: int = DEFAULT_
     # than 10 Likert items such runs are common and straight-lining is not identifiable
     limit = int(np.ceil(0.5 * len(model.likert)))
     for _ in range(50 if len(model.likert) >= 10 else 0):
-        bad = np.flatnonzero((longest_run(codes) >= limit) | (codes.std(axis=1) == 0))
+        bad = np.flatnonzero((_longest_run(np.asarray(codes, dtype=float))[0] >= limit) | (codes.std(axis=1) == 0))
         if not len(bad):
             break
         codes[bad] = _discretise(signal[bad] + rng.standard_normal((len(bad), signal.shape[1])) * sd,

@@ -26,7 +26,7 @@ Exclusion rule names (shared with ``onex_research.simulate``): ``speeder``,
 """
 
 from ..instrument import load_instrument
-from .clean import RULE_LABELS, RULES, CleanResult, clean
+from .clean import RULE_LABELS, EXCLUSION_RULES, CleanResult, clean
 from .privacy import DEFAULT_SALT, hash_ip, scrub_pii
 from .read import META_COLUMNS, multi_columns, other_column, read_export
 from .export import to_csv, to_sav, value_labels, variable_labels
@@ -36,5 +36,5 @@ from .score import score
 
 __all__ = ["load_instrument", "read_export", "clean", "score", "to_csv", "to_sav",
            "variable_labels", "value_labels", "compare_with_truth", "missingness", "plot_missingness",
-           "CleanResult", "RULES", "RULE_LABELS", "META_COLUMNS", "multi_columns", "other_column", "DEFAULT_SALT", "hash_ip", "scrub_pii",
+           "CleanResult", "EXCLUSION_RULES", "RULE_LABELS", "META_COLUMNS", "multi_columns", "other_column", "DEFAULT_SALT", "hash_ip", "scrub_pii",
            "longest_run"]

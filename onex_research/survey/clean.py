@@ -12,9 +12,9 @@ from ..instrument import Instrument
 from . import rules as R
 from .read import multi_columns
 
-__all__ = ["clean", "CleanResult", "RULES", "RULE_LABELS"]
+__all__ = ["clean", "CleanResult", "EXCLUSION_RULES", "RULE_LABELS"]
 
-RULES = ("duplicate", "speeder", "attention", "straightliner", "missing", "out_of_range")
+EXCLUSION_RULES = ("duplicate", "speeder", "attention", "straightliner", "missing", "out_of_range")
 """Exclusion rules in the default order of :func:`clean` (the flow table's order)."""
 
 RULE_LABELS = {
@@ -156,7 +156,7 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
           attention: bool = True, attention_missing_fails: bool = False,
           duplicates: bool = True, near_duplicate_max_diff: int | None = 2,
           max_missing: float | None = 0.3, exclude_out_of_range: bool = False,
-          order: tuple = RULES, reverse: bool = True) -> CleanResult:
+          order: tuple = EXCLUSION_RULES, reverse: bool = True) -> CleanResult:
     """Apply the data-quality rules, reverse keying and labels, with an audit trail.
 
     Parameters
@@ -196,7 +196,7 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
     exclude_out_of_range : bool, default False
         Out-of-range codes are always set to missing and logged in ``changes``; with
         True, their respondents are also excluded.
-    order : tuple of str, default ``RULES``
+    order : tuple of str, default ``EXCLUSION_RULES``
         Order in which rules claim respondents in the flow table (``primary``).
     reverse : bool, default True
         Recode reverse-keyed items as ``k + 1 - x``.
@@ -215,8 +215,8 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
     duplicate, missing, out_of_range``. All rules are vectorised over respondents.
     """
     _check(raw, instrument)
-    if set(order) - set(RULES):
-        raise ValueError(f"clean: unknown rule(s) in order: {sorted(set(order) - set(RULES))}; known: {RULES}")
+    if set(order) - set(EXCLUSION_RULES):
+        raise ValueError(f"clean: unknown rule(s) in order: {sorted(set(order) - set(EXCLUSION_RULES))}; known: {EXCLUSION_RULES}")
     n = len(raw)
     ids = raw["respondent_id"].reset_index(drop=True)
     coded, x_all, oor_any, oor_detail, changes = _out_of_range(raw.reset_index(drop=True), instrument)

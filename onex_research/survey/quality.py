@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..instrument import Instrument
-from .clean import RULES, CleanResult
+from .clean import EXCLUSION_RULES, CleanResult
 
 __all__ = ["missingness", "plot_missingness", "compare_with_truth"]
 
@@ -112,7 +112,7 @@ def compare_with_truth(result: CleanResult, truth, *, id_column: str = "序号")
     incidental = truth["detail"].fillna("").astype(str).str.startswith("incidental")
     exc = result.exclusions
     rows = []
-    for rule in RULES:
+    for rule in EXCLUSION_RULES:
         sel = truth["rule"] == rule
         if rule == "out_of_range":
             t_all = set(zip(ids[sel], truth.loc[sel, "item"].astype(str)))

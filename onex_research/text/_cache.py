@@ -8,7 +8,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-__all__ = ["ShardCache"]
+from ..paths import PROJECT_ROOT
+
+__all__ = ["ShardCache", "default_cache_dir"]
 
 _SEP = "\x1f"  # tokens never contain it: normalize() keeps control characters out of words
 
@@ -60,3 +62,11 @@ class ShardCache:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._path(shard))
+
+
+def default_cache_dir() -> Path:
+    """``<project>/.cache/segment`` if writable (git-ignored), else ``~/.cache/onex_research/segment``."""
+    project = PROJECT_ROOT / ".cache"
+    if os.access(PROJECT_ROOT, os.W_OK):
+        return project / "segment"
+    return Path.home() / ".cache" / "onex_research" / "segment"

@@ -1,4 +1,10 @@
-"""cut_many: parallel segmentation over worker processes, with the shard cache."""
+"""cut_many: parallel segmentation over worker processes, with the shard cache.
+
+Workers are forked where the platform can (they inherit the loaded dictionaries), else
+spawned; the environment variable ``ONEX_START_METHOD`` (``fork``, ``spawn`` or
+``forkserver``) overrides the choice. A spawned worker builds its own segmenter once,
+from the parent's class and parameters.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import multiprocessing as mp
 import os
 from pathlib import Path
 
-from ._cache import _SEP, ShardCache
+from ._cache import _SEP, ShardCache, default_cache_dir
 
 __all__ = ["cut_many"]
 
@@ -16,11 +22,9 @@ __all__ = ["cut_many"]
 _WORKER = {"key": None, "seg": None}
 
 
-def _init_worker(params, key):
+def _init_worker(factory, params, key):
     if _WORKER["key"] != key:
-        from .segment import Segmenter
-
-        seg = Segmenter(**{**params, "cache_dir": None, "n_jobs": 1})
+        seg = factory(**{**params, "cache_dir": None, "n_jobs": 1})
         _WORKER["seg"], _WORKER["key"] = seg.fit(), key
 
 
@@ -52,8 +56,8 @@ def _parallel_cut(seg, texts, n_jobs, progress):
             from tqdm.auto import tqdm
             it = tqdm(texts, desc="segmenting", unit="text")
         return [seg.cut(t) for t in it]
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("fork" if "fork" in methods else None)
+    method = os.environ.get("ONEX_START_METHOD") or ("fork" if "fork" in mp.get_all_start_methods() else None)
+    ctx = mp.get_context(method)
     key = seg.config_hash_
     if ctx.get_start_method() == "fork":
         seg.tokenizer_  # load jieba once here: the children inherit it
@@ -63,7 +67,7 @@ def _parallel_cut(seg, texts, n_jobs, progress):
     chunks = _chunks(texts, n_jobs * 4)
     gc.freeze()  # the children's garbage collector then leaves the inherited dictionaries' pages alone
     try:
-        with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(seg.get_params(), key)) as pool:
+        with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(type(seg), seg.get_params(), key)) as pool:
             results = pool.imap(_cut_chunk, chunks)
             if progress:
                 from tqdm.auto import tqdm
@@ -83,7 +87,7 @@ def cut_many(seg, texts):
         progress = sum(len(t) for t in texts) > 1_000_000
     if seg.cache_dir is None:
         return _parallel_cut(seg, texts, n_jobs, progress)
-    root = _default_cache_dir() if seg.cache_dir == "auto" else Path(seg.cache_dir)
+    root = default_cache_dir() if seg.cache_dir == "auto" else Path(seg.cache_dir)
     cache = ShardCache(root / seg.config_hash_[:24])
     keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     found = cache.get_many(keys)
@@ -94,11 +98,3 @@ def cut_many(seg, texts):
         cache.put_many(fresh)
         found.update(fresh)
     return [list(found[k]) for k in keys]
-
-
-
-
-def _default_cache_dir():
-    from .segment import default_cache_dir
-
-    return default_cache_dir()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..vocabulary import canonical_role
 from .errors import TranscriptError
 from .normalize import normalize
 
-__all__ = ["read_transcripts", "read_transcript", "interviewee_turns", "HEADER_KEYS", "ROLES"]
+__all__ = ["read_transcripts", "read_transcript", "interviewee_turns", "HEADER_KEYS"]
 
 #: Header keys, English or Chinese, and the column each fills.
 HEADER_KEYS = {
@@ -24,10 +25,6 @@ HEADER_KEYS = {
     "note": "note", "备注": "note", "说明": "note",
 }
 REQUIRED = ("interview_id", "role")
-#: Roles, with English spellings accepted in headers.
-ROLES = {"学生": "学生", "教师": "教师", "管理人员": "管理人员", "企业人员": "企业人员",
-         "student": "学生", "teacher": "教师", "administrator": "管理人员", "admin": "管理人员",
-         "enterprise": "企业人员", "mentor": "企业人员", "企业导师": "企业人员"}
 _ASKER = ("访谈者", "访谈人", "采访者", "主持人", "问", "Q")
 _ANSWERER = ("受访者", "被访者", "答", "A")
 _TURN = re.compile(
@@ -126,7 +123,7 @@ def read_transcript(path) -> pd.DataFrame:
     else:
         raise TranscriptError(f"unsupported file type {suffix!r}; use .txt, .md or .docx", path=path)
     header, body = _parse_header(lines, path)
-    role = ROLES.get(header["role"].strip().lower(), header["role"].strip())
+    role = canonical_role(header["role"])
     turns, current = [], None
     for k in range(body, len(lines)):
         line = lines[k]

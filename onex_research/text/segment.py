@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from pathlib import Path
 
 import jieba
 
-from onex_research.paths import CORPUS, PROJECT_ROOT
+from onex_research.paths import CORPUS
 
+from ._cache import default_cache_dir
 from .errors import SegmenterError
 from .normalize import normalize
 from ._tokenizer import _HAN_BASE, _POSTokenizer, _Tokenizer
@@ -31,13 +31,6 @@ _CONTENT = re.compile(r"[\u3400-\u9fffA-Za-z]")
 _NUMBER = re.compile(r"^[0-9.%+\-]+$")
 jieba.setLogLevel(logging.WARNING)
 
-
-def default_cache_dir() -> Path:
-    """``<project>/.cache/segment`` if writable (git-ignored), else ``~/.cache/onex_research/segment``."""
-    project = PROJECT_ROOT / ".cache"
-    if os.access(PROJECT_ROOT, os.W_OK):
-        return project / "segment"
-    return Path.home() / ".cache" / "onex_research" / "segment"
 
 
 def load_userdict(path):

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from onex_research.paths import DEFAULT_STUDY, PROJECT_ROOT
-from onex_research.simulate import (DEFAULT_SEED, EXCLUSION_RULES, SKIP_CODE, SKIP_TEXT, DirtRates,
-                                    export_wenjuanxin, extend_instrument, longest_run, read_truth,
+from onex_research.simulate import (DEFAULT_SEED, PLANT_ORDER, SKIP_CODE, SKIP_TEXT, DirtRates,
+                                    export_wenjuanxin, extend_instrument, read_truth,
                                     read_truth_dirty, simulate_study, truth_loadings, write_study,
                                     write_wenjuanxin)
 from onex_research.simulate._wjx import STUDY_FILES
+from onex_research.survey import EXCLUSION_RULES, longest_run
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +96,7 @@ def test_speeders_are_exactly_the_fast_rows(study):
 
 
 def test_straightliners_are_exactly_the_long_runs(study, likert):
-    runs = pd.Series(longest_run(study.responses[likert].astype(float).to_numpy()), index=study.responses.index)
+    runs = pd.Series(longest_run(study.responses[likert].astype(float).to_numpy())[0], index=study.responses.index)
     m = len(likert)
     assert sorted(runs.index[runs >= 0.6 * m]) == study.dirty_rows("straightliner")
     others = runs.drop(study.dirty_rows("straightliner"))
@@ -177,6 +178,7 @@ def test_truth_files_read_back(study, tmp_path):
     pd.testing.assert_frame_equal(dirty, study.dirty.astype({"rule": object, "item": object, "value": object,
                                                              "detail": object}), check_dtype=False)
     assert set(dirty["rule"]) <= set(EXCLUSION_RULES) | {"partial_skip", "pii"}
+    assert set(PLANT_ORDER) == set(EXCLUSION_RULES)
     for rule, rows in truth["dirty_rows"].items():
         assert rows == sorted(set(dirty.loc[dirty["rule"] == rule, "序号"]))
     latent = pd.read_csv(tmp_path / "truth_latent.csv")

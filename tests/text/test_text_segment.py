@@ -144,18 +144,10 @@ def test_fast_route_gives_jiebas_words(turns):
         assert [ours.lcut(t, HMM=hmm) for t in texts] == [ref.lcut(t, HMM=hmm) for t in texts]
 
 
-def test_worker_initializer_builds_its_own_segmenter():
-    """The path used where worker processes are spawned rather than forked."""
-    from onex_research.text import _parallel
-
-    seg = Segmenter(cache_dir=None, synonyms={"公司": "企业"}).fit()
-    saved = dict(_parallel._WORKER)
-    try:
-        _parallel._WORKER.update(seg=None, key=None)
-        _parallel._init_worker(seg.get_params(), seg.config_hash_)
-        assert _parallel._WORKER["seg"] is not seg
-        assert _parallel._WORKER["seg"].config_hash_ == seg.config_hash_
-        joined = _parallel._cut_chunk(["公司认可1+X证书", ""])
-        assert [j.split("\x1f") if j else [] for j in joined] == [seg.cut("公司认可1+X证书"), []]
-    finally:
-        _parallel._WORKER.update(saved)
+def test_spawned_workers_build_their_own_segmenter(seg, turns, monkeypatch):
+    """The path used where worker processes are spawned rather than forked (Windows, macOS):
+    each worker builds the segmenter from the parent's class and parameters."""
+    monkeypatch.setenv("ONEX_START_METHOD", "spawn")
+    texts = list(turns["text"]) * 12
+    custom = Segmenter(cache_dir=None, n_jobs=2, progress=False, synonyms={"公司": "企业"})
+    assert custom.cut_many(texts) == [custom.fit().cut(t) for t in texts]
