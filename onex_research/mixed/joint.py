@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import OnexError
+from ..regression.groups import describe_groups
+from ..text.coding import code_matrix, exemplars
 from ..vocabulary import ROLE_ALIASES, ROLES, canonical_role
 from ._notes import ROLE_LABELS_EN, _note
 from .figures import plot_joint_theme as plot_theme
@@ -192,45 +193,26 @@ def _roles(series, aliases):
 
 
 # ---------------------------------------------------------------- statistics
+# The numbers come from the strands' own functions, so a prevalence, a group mean or a
+# quote is defined once: text.code_matrix, text.exemplars, regression.describe_groups.
 def _survey_by_role(scores, construct, roles, level):
-    rows = []
-    for role in roles:
-        x = pd.to_numeric(scores.loc[scores["role"] == role, construct], errors="coerce").dropna()
-        n = len(x)
-        mean = float(x.mean()) if n else np.nan
-        sd = float(x.std(ddof=1)) if n > 1 else np.nan
-        se = sd / np.sqrt(n) if n > 1 else np.nan
-        half = stats.t.ppf(0.5 + level / 2, n - 1) * se if n > 1 else np.nan
-        rows.append({"role": role, "n": n, "mean": mean, "sd": sd, "se": se,
-                     "ci_low": mean - half, "ci_high": mean + half})
-    return pd.DataFrame(rows)
-
-
-def _wilson(k, n, level):
-    if n == 0:
-        return np.nan, np.nan
-    z = stats.norm.ppf(0.5 + level / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    lo, hi = max(0.0, centre - half), min(1.0, centre + half)
-    return (0.0 if k == 0 else lo), (1.0 if k == n else hi)
+    desc = describe_groups(scores[["role", construct]].dropna(), construct, "role", level=level)
+    desc = desc.reindex(roles)
+    desc["n"] = desc["n"].fillna(0).astype(int)
+    return desc.rename_axis("role").reset_index()[["role", "n", "mean", "sd", "se", "ci_low", "ci_high"]]
 
 
 def _interviews_by_role(hits, interviews, code, roles, level):
-    code_hits = hits.loc[hits["code"] == code, "interview_id"]
-    with_code = set(code_hits)
-    rows = []
-    for role in roles:
-        ids = set(interviews.loc[interviews["role"] == role, "interview_id"])
-        n, k = len(ids), len(ids & with_code)
-        m = int(code_hits.isin(ids).sum())
-        lo, hi = _wilson(k, n, level)
-        rows.append({"role": role, "n_interviews": n, "n_coded": k,
-                     "prevalence": k / n if n else np.nan,
-                     "prevalence_ci_low": lo, "prevalence_ci_high": hi,
-                     "n_mentions": m, "mentions_per_interview": m / n if n else np.nan})
-    return pd.DataFrame(rows)
+    m = code_matrix(hits[hits["code"] == code], interviews, by="role", codes=[code], level=level)
+    m = m[m["code"] == code].set_index("group").reindex(roles)
+    n = m["n_interviews"].fillna(0).astype(int)
+    return pd.DataFrame({
+        "role": roles, "n_interviews": n.to_numpy(), "n_coded": m["interviews"].fillna(0).astype(int).to_numpy(),
+        "prevalence": (m["pct_interviews"] / 100).to_numpy(),
+        "prevalence_ci_low": (m["pct_ci_low"] / 100).to_numpy(),
+        "prevalence_ci_high": (m["pct_ci_high"] / 100).to_numpy(),
+        "n_mentions": m["hits"].fillna(0).astype(int).to_numpy(),
+        "mentions_per_interview": m["mentions_per_interview"].to_numpy()})
 
 
 def _standardise(t):
@@ -244,30 +226,14 @@ def _standardise(t):
     return z_s, z_i
 
 
-def _pick_quotes(hits, code, n_quotes, length, n_codes):
-    """Quotes of the right length that speak to this code only, from different roles."""
+def _pick_quotes(hits, code, n_quotes, length):
+    """:func:`onex_research.text.exemplars` of the code, roles spread, in the length window."""
     lo, hi = length
-    q = hits.loc[(hits["code"] == code) & hits["text"].notna(), ["interview_id", "role", "text", "doc"]]
-    q = q.assign(text=q["text"].astype(str).str.strip()).drop_duplicates("text")
-    if q.empty:
-        return q.drop(columns="doc")
-    n = q["text"].str.len()
-    q = q.assign(_pen=np.where(n < lo, lo - n, np.where(n > hi, n - hi, 0)),
-                 _codes=q["text"].map(n_codes).fillna(1).to_numpy())
-    q = q.sort_values(["_pen", "_codes", "interview_id", "doc", "text"], kind="stable")
-    chosen, seen_roles = [], set()
-    for pass_ in (0, 1):  # first one per role, then fill up
-        for idx, row in q.iterrows():
-            if len(chosen) >= n_quotes:
-                break
-            if idx in chosen or (pass_ == 0 and row["role"] in seen_roles):
-                continue
-            chosen.append(idx)
-            seen_roles.add(row["role"])
-    out = q.loc[chosen, ["interview_id", "role", "text"]]
-    cut = out["text"].str.len() > hi
-    out.loc[cut, "text"] = out.loc[cut, "text"].str.slice(0, hi) + "……"
-    return out
+    q = hits[(hits["code"] == code) & hits["text"].notna()]
+    if q.empty or n_quotes == 0:
+        return pd.DataFrame(columns=["interview_id", "role", "text"])
+    ex = exemplars(q, n=n_quotes, min_len=lo, max_len=hi, codes=[code], spread_by="role")
+    return ex.rename(columns={"quote": "text"})[["interview_id", "role", "text"]]
 
 
 # ------------------------------------------------------------------ builder
@@ -367,6 +333,10 @@ def joint_display(
         hits = hits.assign(text=pd.NA)
     if "doc" not in hits.columns:
         hits = hits.assign(doc=np.arange(len(hits)))
+    if "unit" not in hits.columns:
+        hits = hits.assign(unit=0)
+    if "n_matches" not in hits.columns:
+        hits = hits.assign(n_matches=1, match="")
     excluded = {}
     n_norole = int(scores["role"].isna().sum())
     if n_norole:
@@ -390,7 +360,6 @@ def joint_display(
         warnings.warn(f"code(s) {absent_codes} have no hits in coded (prevalence 0); codes present: "
                       f"{sorted(set(hits['code']), key=str)}", UserWarning, stacklevel=2)
 
-    n_codes = hits.dropna(subset=["text"]).groupby("text")["code"].nunique()
     tables, quotes, notes = [], [], []
     for theme in themes:
         construct, code = construct_map[theme], code_map[theme]
@@ -401,7 +370,7 @@ def joint_display(
         t.insert(2, "construct", construct)
         t.insert(3, "code", code)
         tables.append(t)
-        q = _pick_quotes(hits, code, n_quotes, quote_length, n_codes)
+        q = _pick_quotes(hits, code, n_quotes, quote_length)
         quotes.append(q.assign(theme=theme, code=code))
         zh, en = THEME_LABELS.get(theme, (theme, theme))
         nz, ne, rho, measure = _note(t, zh, en, saturation)

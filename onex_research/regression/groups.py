@@ -39,9 +39,12 @@ def _groups(data, dv, group, who, numeric=True):
     return sub
 
 
-def describe_groups(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
+def describe_groups(data: pd.DataFrame, dv: str, group: str, *, level: float | None = None) -> pd.DataFrame:
     """``n, mean, sd`` (n − 1) of ``dv`` per level of ``group`` (sorted levels, or the
     category order), indexed by the group level.
+
+    With ``level`` (e.g. 0.95) also ``se`` and the t interval of the mean, ``ci_low,
+    ci_high`` (NaN for a group of one), as R's ``t.test(x, conf.level = level)$conf.int``.
 
     Examples
     --------
@@ -51,6 +54,15 @@ def describe_groups(data: pd.DataFrame, dv: str, group: str) -> pd.DataFrame:
     sub = _groups(data, dv, group, "describe_groups")
     out = sub.groupby(group, sort=True, observed=True)[dv].agg(n="count", mean="mean", sd="std")
     out["n"] = out["n"].astype(int)
+    if level is not None:
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1), got {level!r}")
+        n = out["n"].to_numpy(float)
+        se = out["sd"].to_numpy(float) / np.sqrt(n)
+        with np.errstate(invalid="ignore"):
+            half = np.where(n > 1, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * se, np.nan)
+        out["se"] = np.where(n > 1, se, np.nan)
+        out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
     return out
 
 

@@ -13,7 +13,7 @@ import yaml
 from .errors import CodingFrameError
 from .normalize import normalize
 
-__all__ = ["Code", "CodingFrame", "load_frame", "split_sentences", "code", "code_matrix",
+__all__ = ["Code", "CodingFrame", "load_frame", "split_sentences", "code", "code_matrix", "wilson_interval",
            "code_cooccurrence", "exemplars", "kappa", "coding_f1"]
 
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』]?")
@@ -198,8 +198,30 @@ def code(texts, frame, *, unit="sentence", text="text") -> pd.DataFrame:
     return out
 
 
-def code_matrix(hits, units, *, by="role", id_col="interview_id", frame=None) -> pd.DataFrame:
+def wilson_interval(k, n, *, level=0.95):
+    """Wilson score interval of the proportion ``k / n`` (``(nan, nan)`` when n = 0).
+
+    # R: binom::binom.wilson(k, n) ; Python: statsmodels proportion_confint(k, n, method="wilson")
+    """
+    from scipy import stats
+
+    if n == 0:
+        return np.nan, np.nan
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo, hi = max(0.0, centre - half), min(1.0, centre + half)
+    return (0.0 if k == 0 else lo), (1.0 if k == n else hi)
+
+
+def code_matrix(hits, units, *, by="role", id_col="interview_id", frame=None, codes=None,
+                level=0.95) -> pd.DataFrame:
     """Code x group matrix, as hits and as % of interviews.
+
+    The prevalence of a code in a group is the share of the group's interviews with at
+    least one hit (``pct_interviews``, 0-100), with its Wilson interval at ``level``; the
+    study's one definition, also used by the joint display.
 
     Parameters
     ----------
@@ -210,18 +232,25 @@ def code_matrix(hits, units, *, by="role", id_col="interview_id", frame=None) ->
         denominators.
     frame : CodingFrame, optional
         Lists every code (also those without hits) and adds ``label_zh``.
+    codes : list of str, optional
+        Only these codes, in this order (a code without hits gets zeros).
+    level : float, default 0.95
+        Level of the Wilson interval.
 
     Returns
     -------
     DataFrame
         ``code, label_zh, group, hits, units`` (distinct coded units),
         ``interviews`` (with at least one hit), ``n_interviews`` (in the group),
-        ``pct_interviews``.
+        ``pct_interviews`` with ``pct_ci_low, pct_ci_high`` (Wilson, in %), and
+        ``mentions_per_interview`` (hits / interviews of the group).
     """
     for col in (by, id_col):
         if col not in hits.columns or col not in units.columns:
             raise KeyError(f"column {col!r} must be in both hits and units")
     names = frame.names if frame is not None else list(pd.unique(hits["code"]))
+    if codes is not None:  # these codes, in this order, also those without hits
+        names = list(codes)
     groups = sorted(pd.unique(units[by]))
     n_int = units.groupby(by)[id_col].nunique()
     rows = []
@@ -229,11 +258,15 @@ def code_matrix(hits, units, *, by="role", id_col="interview_id", frame=None) ->
         h = hits[hits["code"] == c]
         for g in groups:
             hg = h[h[by] == g]
-            n_ints = int(hg[id_col].nunique())
-            rows.append({"code": c, "label_zh": frame[c].label_zh if frame is not None else c, "group": g,
+            n_ints, total = int(hg[id_col].nunique()), int(n_int.get(g, 0))
+            lo, hi = wilson_interval(n_ints, total, level=level)
+            label = frame[c].label_zh if frame is not None and c in frame.names else c
+            rows.append({"code": c, "label_zh": label, "group": g,
                          "hits": int(len(hg)), "units": int(hg[["doc", "unit"]].drop_duplicates().shape[0]),
-                         "interviews": n_ints, "n_interviews": int(n_int.get(g, 0)),
-                         "pct_interviews": 100.0 * n_ints / n_int[g] if n_int.get(g, 0) else np.nan})
+                         "interviews": n_ints, "n_interviews": total,
+                         "pct_interviews": 100.0 * n_ints / total if total else np.nan,
+                         "pct_ci_low": 100.0 * lo, "pct_ci_high": 100.0 * hi,
+                         "mentions_per_interview": len(hg) / total if total else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -251,8 +284,24 @@ def code_cooccurrence(hits, *, level="unit", frame=None) -> pd.DataFrame:
     return mat
 
 
-def exemplars(hits, *, n=3, min_len=12, max_len=150, frame=None) -> pd.DataFrame:
+def exemplars(hits, *, n=3, min_len=12, max_len=150, frame=None, codes=None, spread_by=None) -> pd.DataFrame:
     """Exemplar quotes per code, one per interview, most matches first.
+
+    Parameters
+    ----------
+    hits : DataFrame
+        From :func:`code`.
+    n : int, default 3
+        Quotes per code.
+    min_len, max_len : int
+        Length window of a quote, in characters.
+    frame : CodingFrame, optional
+        The codes, in the frame's order; default: the codes of ``hits``.
+    codes : list of str, optional
+        Only these codes.
+    spread_by : str, optional
+        A column (e.g. ``"role"``): take the best quote of each of its values first, then
+        fill up by rank, so that the quotes of a code come from different groups.
 
     Returns
     -------
@@ -265,11 +314,17 @@ def exemplars(hits, *, n=3, min_len=12, max_len=150, frame=None) -> pd.DataFrame
     h = h[(h["len"] >= min_len) & (h["len"] <= max_len)]
     id_col = "interview_id" if "interview_id" in h.columns else "doc"
     names = frame.names if frame is not None else list(pd.unique(hits["code"]))
+    if codes is not None:
+        names = [c for c in names if c in set(codes)]
     rows = []
     for c in names:
         hc = h[h["code"] == c].sort_values(["n_matches", "len", "doc", "unit"],
                                             ascending=[False, True, True, True])
-        hc = hc.drop_duplicates(id_col).head(n)
+        hc = hc.drop_duplicates(id_col)
+        if spread_by is not None and spread_by in hc.columns:
+            first = ~hc[spread_by].duplicated()
+            hc = pd.concat([hc[first], hc[~first]])
+        hc = hc.head(n)
         for r, row in enumerate(hc.itertuples(index=False), start=1):
             rows.append({"code": c, "rank": r, "interview_id": getattr(row, id_col),
                          "role": getattr(row, "role", None), "turn": getattr(row, "turn", None),

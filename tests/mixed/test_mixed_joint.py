@@ -130,8 +130,12 @@ def test_quotes(agree):
     assert all("teachers" in text for text in q["text"])
     assert set(q.columns) == {"interview_id", "role", "text"}
     assert len(jd.quotes) == 2 * len(THEMES)
-    short = joint_display(*agree, n_quotes=1, quote_length=(1, 6)).for_theme("teachers").quotes
-    assert short["text"].iloc[0].endswith("……") and len(short["text"].iloc[0]) == 8
+    # the quotes are text.exemplars' (one definition of an exemplar): within the length window
+    longest = max(len(t) for t in q["text"])
+    none_fit = joint_display(*agree, n_quotes=1, quote_length=(1, 6)).for_theme("teachers").quotes
+    assert none_fit.empty
+    window = joint_display(*agree, n_quotes=2, quote_length=(1, longest)).for_theme("teachers").quotes
+    assert (window["text"].str.len() <= longest).all() and len(window) == 2
 
 
 def test_for_theme_frame_and_notes(agree):

@@ -145,3 +145,17 @@ def test_tukey_follows_category_order(mtcars):
     assert list(res.index) == ["six-four", "eight-four", "eight-six"]
     ref = pd.DataFrame(G["anova_mtcars"]["tukey"])
     np.testing.assert_allclose(res["diff"], ref["diff"], rtol=1e-10)
+
+
+def test_describe_groups_t_interval_matches_a_one_sample_t_test(rng):
+    # R: t.test(x, conf.level = 0.9)$conf.int per group; scipy's ttest_1samp is an independent implementation
+    from scipy import stats
+
+    data = pd.DataFrame({"y": rng.normal(3, 1, 60), "g": np.repeat(["a", "b", "c"], 20)})
+    data.loc[59, "g"] = "d"                       # a group of one has no interval
+    out = describe_groups(data, "y", "g", level=0.9)
+    for g in ("a", "b", "c"):
+        ci = stats.ttest_1samp(data.loc[data["g"] == g, "y"], 0).confidence_interval(0.9)
+        np.testing.assert_allclose([out.at[g, "ci_low"], out.at[g, "ci_high"]], [ci.low, ci.high], rtol=1e-12)
+    assert np.isnan(out.at["d", "ci_low"]) and "se" in out.columns
+    assert list(describe_groups(data, "y", "g").columns) == ["n", "mean", "sd"]

@@ -143,3 +143,21 @@ def test_kappa_from_path_and_whole_corpus_units(frame, tmp_path):
     with pytest.warns(UserWarning, match="no `units`"):
         k_rough = kappa(hits, manual, codes=CODES)
     assert (k_rough["n"] <= k_all["n"]).all()  # here every turn has an automatic code, so equal
+
+
+def test_code_matrix_wilson_interval_matches_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from onex_research.text import code_matrix, wilson_interval
+
+    for k, n in [(0, 8), (3, 8), (8, 8), (17, 40)]:
+        lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
+        assert wilson_interval(k, n) == pytest.approx((lo, hi), abs=1e-12)
+    units = pd.DataFrame({"interview_id": ["a", "b", "c", "d"], "role": ["学生", "学生", "学生", "教师"]})
+    hits = pd.DataFrame({"interview_id": ["a", "a", "b"], "role": "学生", "code": "x", "doc": [0, 0, 1],
+                         "unit": [0, 1, 0]})
+    m = code_matrix(hits, units, codes=["x", "y"]).set_index(["code", "group"])
+    lo, hi = proportion_confint(2, 3, method="wilson")
+    assert m.loc[("x", "学生"), "pct_interviews"] == pytest.approx(200 / 3)
+    assert (m.loc[("x", "学生"), "pct_ci_low"], m.loc[("x", "学生"), "pct_ci_high"]) == pytest.approx((100 * lo, 100 * hi))
+    assert m.loc[("x", "学生"), "mentions_per_interview"] == 1.0 and m.loc[("y", "教师"), "interviews"] == 0
