@@ -28,10 +28,11 @@ def _init_worker(factory, params, key):
         _WORKER["seg"], _WORKER["key"] = seg.fit(), key
 
 
-def _cut_chunk(texts):
+def _cut_chunk(job):
     # one joined string per text pickles several times faster than a list of short strings
+    texts, normalized = job
     seg = _WORKER["seg"]
-    return [_SEP.join(seg.cut(t)) for t in texts]
+    return [_SEP.join(seg.cut(t, normalized=normalized)) for t in texts]
 
 
 def _chunks(texts, n_chunks):
@@ -49,13 +50,13 @@ def _chunks(texts, n_chunks):
     return out
 
 
-def _parallel_cut(seg, texts, n_jobs, progress):
+def _parallel_cut(seg, texts, n_jobs, progress, normalized=False):
     if n_jobs == 1 or len(texts) < 2 or sum(len(t) for t in texts) < 100_000:
         it = texts
         if progress:
             from tqdm.auto import tqdm
             it = tqdm(texts, desc="segmenting", unit="text")
-        return [seg.cut(t) for t in it]
+        return [seg.cut(t, normalized=normalized) for t in it]
     method = os.environ.get("ONEX_START_METHOD") or ("fork" if "fork" in mp.get_all_start_methods() else None)
     ctx = mp.get_context(method)
     key = seg.config_hash_
@@ -64,7 +65,7 @@ def _parallel_cut(seg, texts, n_jobs, progress):
         if seg.pos:
             seg.postokenizer_
         _WORKER["seg"], _WORKER["key"] = seg, key
-    chunks = _chunks(texts, n_jobs * 4)
+    chunks = [(chunk, normalized) for chunk in _chunks(texts, n_jobs * 4)]
     gc.freeze()  # the children's garbage collector then leaves the inherited dictionaries' pages alone
     try:
         with ctx.Pool(n_jobs, initializer=_init_worker, initargs=(type(seg), seg.get_params(), key)) as pool:
@@ -77,7 +78,7 @@ def _parallel_cut(seg, texts, n_jobs, progress):
         gc.unfreeze()
 
 
-def cut_many(seg, texts):
+def cut_many(seg, texts, *, normalized=False):
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise TypeError(f"cut_many(): text {i} is a {type(t).__name__}, not a str")
@@ -86,14 +87,14 @@ def cut_many(seg, texts):
     if progress is None:
         progress = sum(len(t) for t in texts) > 1_000_000
     if seg.cache_dir is None:
-        return _parallel_cut(seg, texts, n_jobs, progress)
+        return _parallel_cut(seg, texts, n_jobs, progress, normalized)
     root = default_cache_dir() if seg.cache_dir == "auto" else Path(seg.cache_dir)
     cache = ShardCache(root / seg.config_hash_[:24])
     keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     found = cache.get_many(keys)
     todo = sorted({k: i for i, k in enumerate(keys) if k not in found}.values())
     if todo:
-        new = _parallel_cut(seg, [texts[i] for i in todo], n_jobs, progress)
+        new = _parallel_cut(seg, [texts[i] for i in todo], n_jobs, progress, normalized)
         fresh = {keys[i]: toks for i, toks in zip(todo, new)}
         cache.put_many(fresh)
         found.update(fresh)

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from .errors import CodingFrameError
-from .normalize import normalize
+from .normalize import is_normalized, normalize
 
 __all__ = ["Code", "CodingFrame", "load_frame", "split_sentences", "code", "code_matrix", "wilson_interval",
            "code_cooccurrence", "exemplars", "kappa", "coding_f1"]
@@ -172,11 +172,12 @@ def code(texts, frame, *, unit="sentence", text="text") -> pd.DataFrame:
         frame = load_frame(frame)
     if unit not in ("sentence", "turn"):
         raise ValueError(f"unit must be 'sentence' or 'turn', got {unit!r}")
-    meta = None
+    meta, done = None, False
     if isinstance(texts, pd.DataFrame):
         meta = texts[[c for c in _META if c in texts.columns]].reset_index(drop=True)
+        done = is_normalized(texts, text)   # read_transcripts' text: normalised once already
         texts = texts[text]
-    texts = [normalize(t) if isinstance(t, str) else "" for t in texts]
+    texts = [(t if done else normalize(t)) if isinstance(t, str) else "" for t in texts]
     compiled = [(c.name, c.regex, c.exclude) for c in frame.codes]
     rows = []
     for d, t in enumerate(texts):

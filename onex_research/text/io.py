@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..vocabulary import canonical_role
 from .errors import TranscriptError
-from .normalize import normalize
+from .normalize import mark_normalized, normalize
 
 __all__ = ["read_transcripts", "read_transcript", "interviewee_turns", "HEADER_KEYS"]
 
@@ -210,7 +210,7 @@ def read_transcripts(folder, *, pattern: str = "*", interviewee_only: bool = Fal
     if not files:
         raise FileNotFoundError(f"{folder}: no .txt, .md or .docx transcripts found")
     frames = [read_transcript(p) for p in files]
-    out = pd.concat(frames, ignore_index=True)
+    out = mark_normalized(pd.concat(frames, ignore_index=True), "text")
     dup = out.groupby("interview_id")["file"].nunique()
     if (dup > 1).any():
         bad = dup[dup > 1].index[0]

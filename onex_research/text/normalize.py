@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "unify_1x", "KEPT_PUNCTUATION"]
+__all__ = ["normalize", "unify_1x", "KEPT_PUNCTUATION", "NORMALIZED_ATTR", "mark_normalized", "is_normalized"]
 
 #: Full-width Chinese punctuation that NFKC would turn into ASCII; we keep it as it is,
 #: because Chinese text reads (and splits into sentences) with it. Full-width letters,
@@ -101,3 +101,25 @@ def normalize(text: str) -> str:
     text = _SPACE_BETWEEN_CJK.sub("", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     return unify_1x(text)
+
+
+#: Key of ``DataFrame.attrs`` listing the columns that already went through :func:`normalize`.
+NORMALIZED_ATTR = "normalized_columns"
+
+
+def mark_normalized(frame, *columns):
+    """Record in ``frame.attrs`` that ``columns`` hold :func:`normalize`-d text (in place;
+    returns ``frame``). pandas carries ``attrs`` through copies, filters and column access,
+    so :func:`~onex_research.text.code` and :meth:`~onex_research.text.Segmenter.cut_many`
+    do not normalise the same text again."""
+    done = tuple(frame.attrs.get(NORMALIZED_ATTR, ()))
+    frame.attrs[NORMALIZED_ATTR] = done + tuple(c for c in columns if c not in done)
+    return frame
+
+
+def is_normalized(obj, column=None) -> bool:
+    """True when ``obj`` (a DataFrame with ``column``, or a Series) is marked by
+    :func:`mark_normalized`."""
+    attrs = getattr(obj, "attrs", None) or {}
+    name = column if column is not None else getattr(obj, "name", None)
+    return name is not None and name in attrs.get(NORMALIZED_ATTR, ())

@@ -14,7 +14,7 @@ from onex_research.paths import CORPUS
 
 from ._cache import default_cache_dir
 from .errors import SegmenterError
-from .normalize import normalize
+from .normalize import is_normalized, normalize
 from ._tokenizer import _HAN_BASE, _POSTokenizer, _Tokenizer
 
 __all__ = ["Segmenter", "DEFAULT_USERDICT", "DEFAULT_STOPWORDS_EXTRA", "DEFAULT_KEEP",
@@ -218,8 +218,11 @@ class Segmenter:
         state["_tokenizer"] = state["_postokenizer"] = None
         return state
 
-    def cut(self, text: str) -> list[str]:
+    def cut(self, text: str, *, normalized: bool = False) -> list[str]:
         """Segment one text into a list of tokens (stop words removed, stance kept).
+
+        ``normalized=True`` skips :func:`normalize` for a text that already went through
+        it (as :func:`read_transcripts` returns them); the tokens are the same.
 
         Examples
         --------
@@ -229,7 +232,8 @@ class Segmenter:
         self._check()
         if not isinstance(text, str):
             raise TypeError(f"cut() expects a str, got {type(text).__name__}")
-        text = normalize(text)
+        if not normalized:
+            text = normalize(text)
         if self._pos:
             words = [w for w, flag in self.postokenizer_.cut(text, HMM=self.hmm)
                      if flag.startswith(self._pos) or w in self.keep_]
@@ -270,4 +274,4 @@ class Segmenter:
         self._check()
         from ._parallel import cut_many
 
-        return cut_many(self, list(texts))
+        return cut_many(self, list(texts), normalized=is_normalized(texts))

@@ -157,3 +157,32 @@ def test_stray_text_warning_names_file_and_line_but_not_the_text(tmp_path):
     msg = " ".join(str(w.message) for w in record)
     assert "stray.txt" in msg and "line 9" in msg
     assert "张伟" not in msg and "138" not in msg
+
+
+def test_a_transcripts_text_is_normalised_once(monkeypatch):
+    """read_transcripts normalises each turn; code() and Segmenter.cut_many() trust its mark
+    (DataFrame.attrs) instead of normalising the same text again."""
+    from onex_research.paths import CORPUS
+    from onex_research.text import Segmenter, code, coding, interviewee_turns, io, normalize, segment
+
+    calls = []
+
+    def counting(text):
+        calls.append(text)
+        return normalize(text)
+
+    for mod in (io, coding, segment):
+        monkeypatch.setattr(mod, "normalize", counting)
+    turns = read_transcripts(CORPUS / "transcripts")
+    n_turns = len(turns)
+    assert len(calls) == n_turns
+    units = interviewee_turns(turns)
+    code(units, CORPUS / "coding_frame.yaml")
+    Segmenter(cache_dir=None, n_jobs=1, progress=False).cut_many(units["text"].head(20))
+    texts = set(turns["text"])
+    again = [c for c in calls[n_turns:] if c in texts]
+    assert again == [], f"{len(again)} turn texts normalised a second time"
+    # an unmarked list of strings is still normalised
+    calls.clear()
+    code(list(units["text"].head(3)), CORPUS / "coding_frame.yaml")
+    assert sum(c in texts for c in calls) == 3

@@ -103,7 +103,7 @@ def test_cut_many_matches_cut_and_caches(tmp_path, turns, monkeypatch):
     assert first == [s.cut(t) for t in texts]
     assert len(list(tmp_path.rglob("*.pkl"))) > 0
 
-    def boom(self, text):
+    def boom(self, text, **kw):
         raise AssertionError("cut() called on a cached text")
 
     monkeypatch.setattr(Segmenter, "cut", boom)
