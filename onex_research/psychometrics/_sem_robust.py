@@ -1,0 +1,102 @@
+"""Observed information, casewise scores, Huber-White standard errors and the Yuan-Bentler
+(Mplus variant) scaling factor, as lavaan's ``estimator="MLR"`` (private).
+
+lavaan: ``information="observed"`` (numerical Hessian of the ML objective),
+``se="robust.huber.white"`` (vcov = E^-1 B0 E^-1 / N, B0 the mean outer product of the
+casewise scores) and ``test="yuan.bentler.mplus"``:
+trace(U Gamma) = sum_g [tr(B1_g A1_g^-1) - (n_g/N) tr(B0_g E^-1)], with A1 and B1 the
+information and first-order information of the unrestricted (h1) model at its estimates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__: list[str] = []
+
+
+def numeric_hessian(grad, theta):
+    """Symmetrised central-difference Jacobian of an analytic gradient."""
+    q = theta.size
+    H = np.empty((q, q))
+    for k in range(q):
+        h = 1e-6 * max(1.0, abs(theta[k]))
+        e = np.zeros(q)
+        e[k] = h
+        H[:, k] = (grad(theta + e) - grad(theta - e)) / (2 * h)
+    return (H + H.T) / 2
+
+
+def duplication_index(p):
+    """Rows (i, j), i >= j, of vech in lavaan's column-major order."""
+    return [(i, j) for j in range(p) for i in range(j, p)]
+
+
+def case_moment_scores(X, sig, mu, *, meanstructure):
+    """Scores of each case's log-likelihood with respect to (mu, vech Sigma); NaN = missing."""
+    n, p = X.shape
+    vech = duplication_index(p)
+    vi, vj = np.array(vech).T
+    mult = np.where(vi == vj, 1.0, 2.0)
+    out = np.zeros((n, (p if meanstructure else 0) + len(vech)))
+    obs = ~np.isnan(X)
+    keys, inv = np.unique(obs, axis=0, return_inverse=True)
+    inv = np.ravel(inv)
+    for k, key in enumerate(keys):
+        rows = np.flatnonzero(inv == k)
+        o = np.flatnonzero(key)
+        if not o.size:
+            continue
+        si = np.linalg.inv(sig[np.ix_(o, o)])
+        U = (X[np.ix_(rows, o)] - mu[o]) @ si               # u_i = Sigma_o^-1 e_i
+        M = np.zeros((len(rows), p, p))
+        M[np.ix_(np.arange(len(rows)), o, o)] = 0.5 * (np.einsum("ni,nj->nij", U, U) - si)
+        sc = M[:, vi, vj] * mult
+        if meanstructure:
+            mu_sc = np.zeros((len(rows), p))
+            mu_sc[:, o] = U
+            sc = np.hstack([mu_sc, sc])
+        out[rows] = sc
+    return out
+
+
+def theta_scores(model, g, values, X, sig, mu, *, meanstructure):
+    """Casewise scores with respect to theta (n_g x q) by the chain rule through Delta."""
+    p = X.shape[1]
+    JS, Jm = model.group_jacobian(g, values)
+    vech = duplication_index(p)
+    vi, vj = np.array(vech).T
+    Dv = JS.reshape(model.q, p, p)[:, vi, vj]           # d vech(Sigma) / d theta
+    delta = np.hstack([Jm, Dv]) if meanstructure else Dv
+    mu_use = mu if meanstructure else np.nanmean(X, axis=0)
+    return case_moment_scores(X, sig, mu_use, meanstructure=meanstructure) @ delta.T
+
+
+def h1_trace(X, sig_h1, mu_h1, *, meanstructure, complete):
+    """tr(B1 A1^-1) of the unrestricted model at its estimates (one group)."""
+    n, p = X.shape
+    sc = case_moment_scores(X, sig_h1, mu_h1, meanstructure=meanstructure)
+    B1 = sc.T @ sc / n
+    if complete:                                         # observed = expected at h1
+        inv = np.linalg.inv(sig_h1)
+        vech = duplication_index(p)
+        vi, vj = np.array(vech).T
+        # 0.5 D'(S^-1 x S^-1)D in vech coordinates
+        A22 = 0.5 * (inv[vi][:, vi] * inv[vj][:, vj] + inv[vi][:, vj] * inv[vj][:, vi])
+        A22 *= np.outer(np.where(vi == vj, 1.0, 2.0), np.where(vi == vj, 1.0, 2.0)) / 2
+        A1 = A22 if not meanstructure else np.block(
+            [[inv, np.zeros((p, len(vech)))], [np.zeros((len(vech), p)), A22]])
+    else:
+        vech = duplication_index(p)
+        vi, vj = np.array(vech).T
+
+        def mean_score(par):
+            m = par[:p]
+            s = np.zeros((p, p))
+            s[vi, vj] = par[p:]
+            s[vj, vi] = par[p:]
+            return case_moment_scores(X, s, m, meanstructure=True).mean(axis=0)
+
+        par0 = np.concatenate([mu_h1, sig_h1[vi, vj]])
+        A1 = -numeric_hessian(mean_score, par0)
+    return float(np.sum(B1 * np.linalg.inv(A1).T))
