@@ -185,7 +185,8 @@ class Problem:
             else:
                 sig_h1, mu_h1 = self.moms[g].cov, self.moms[g].mean
             tr += h1_trace(X, sig_h1, mu_h1, meanstructure=self.meanstructure,
-                           complete=self.missing != "fiml")
+                           complete=self.missing != "fiml",
+                           patterns=self.pats[g] if self.missing == "fiml" else None)
             tr -= self.ns[g] / self.N * np.sum(B0g[g] * E_inv.T)
         return tr / self.dof
 

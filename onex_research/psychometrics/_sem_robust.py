@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._sem_engine import fiml_parts
+
 __all__: list[str] = []
 
 
@@ -72,8 +74,9 @@ def theta_scores(model, g, values, X, sig, mu, *, meanstructure):
     return case_moment_scores(X, sig, mu_use, meanstructure=meanstructure) @ delta.T
 
 
-def h1_trace(X, sig_h1, mu_h1, *, meanstructure, complete):
-    """tr(B1 A1^-1) of the unrestricted model at its estimates (one group)."""
+def h1_trace(X, sig_h1, mu_h1, *, meanstructure, complete, patterns=None):
+    """tr(B1 A1^-1) of the unrestricted model at its estimates (one group); with missing
+    data A1 is the observed information (numerical Hessian of the pattern-wise gradient)."""
     n, p = X.shape
     sc = case_moment_scores(X, sig_h1, mu_h1, meanstructure=meanstructure)
     B1 = sc.T @ sc / n
@@ -90,12 +93,15 @@ def h1_trace(X, sig_h1, mu_h1, *, meanstructure, complete):
         vech = duplication_index(p)
         vi, vj = np.array(vech).T
 
+        mult = np.where(vi == vj, 1.0, 2.0)
+
         def mean_score(par):
             m = par[:p]
             s = np.zeros((p, p))
             s[vi, vj] = par[p:]
             s[vj, vi] = par[p:]
-            return case_moment_scores(X, s, m, meanstructure=True).mean(axis=0)
+            GS, Gm, _ = fiml_parts(s, m, patterns, info=False)     # d(-2 logl)
+            return -0.5 * np.concatenate([Gm, GS[vi, vj] * mult]) / n
 
         par0 = np.concatenate([mu_h1, sig_h1[vi, vj]])
         A1 = -numeric_hessian(mean_score, par0)
