@@ -141,7 +141,8 @@ class CFAResult:
                 + "<h5>Fornell-Larcker</h5>" + self.fornell_larcker.to_html(float_format=lambda v: f"{v:.3f}"))
 
 
-def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
+def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95,
+        reliability: str = "standardized") -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, with ``lavaan::cfa``'s defaults.
 
     Parameters
@@ -156,6 +157,11 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
         free and uncorrelated. An item may load on more than one factor.
     level : float, keyword-only
         Coverage of the Wald confidence intervals in ``parameters`` (default 0.95).
+    reliability : {"standardized", "semtools"}, keyword-only
+        Which CR and AVE fill ``reliability`` (see Notes). ``"standardized"`` (default):
+        Fornell & Larcker's formulas on the standardized loadings. ``"semtools"``: the
+        variants of ``semTools::compRelSEM`` and ``semTools::AVE`` (0.5-6 defaults,
+        ``obs.var = TRUE``).
 
     Returns
     -------
@@ -188,10 +194,13 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     H = Δ'(Σ⁻¹⊗Σ⁻¹)Δ (lavaan's ``information="expected"``); standardized SEs use the delta
     method with a numerical Jacobian.
 
-    CR = (Σλ)²/((Σλ)² + Σ(1 − λ²)) and AVE = mean(λ²) use the standardized loadings
-    (Fornell & Larcker, 1981); reverse-keyed items should be recoded first, since a
-    negative loading lowers CR. ``semTools::compRelSEM`` uses model-implied total
-    variances instead and can differ.
+    ``reliability="standardized"``: CR = (Σλ)²/((Σλ)² + Σ(1 − λ²)) and AVE = mean(λ²) on
+    the standardized loadings λ (Fornell & Larcker, 1981; CR is Jöreskog's/Raykov's ω with
+    standardized parameters). Reverse-keyed items should be recoded first, since a
+    negative loading lowers CR. ``reliability="semtools"``: ω = (Σλ)²ψ / 1'S1 and
+    AVE = Σλ²ψ / Σ s_ii on the unstandardized loadings λ, the factor variance ψ and the
+    observed (ML) covariances S of the factor's items, as ``semTools::compRelSEM(fit)``
+    and ``semTools::AVE(fit)``; they differ when item variances differ.
 
     Agreement with lavaan 0.6-14 (HolzingerSwineford1939 3-factor, with a cross-loading and
     with df = 0; a simulated model with χ² < df; bfi 5 x 5): fit indices within 5e-8,
@@ -271,9 +280,19 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     sd_lv = np.sqrt(np.diag(phi))
     phi_df = pd.DataFrame(phi / np.outer(sd_lv, sd_lv), index=pd.Index(factors, name="factor"),
                           columns=pd.Index(factors, name="factor"))
+    if reliability not in ("standardized", "semtools"):
+        raise ValueError(f"cfa: reliability must be 'standardized' or 'semtools', got {reliability!r}")
     rel = {}
-    for f in factors:
-        lam_s = loadings.loc[loadings["factor"] == f, "std"].to_numpy()
+    for k, f in enumerate(factors):
+        sel = loadings["factor"] == f
+        if reliability == "semtools":
+            lam_u = loadings.loc[sel, "b"].to_numpy()
+            idx = [items.index(i) for i in loadings.loc[sel, "item"]]
+            s_f = S[np.ix_(idx, idx)]
+            rel[f] = {"cr": lam_u.sum() ** 2 * phi[k, k] / s_f.sum(),
+                      "ave": np.sum(lam_u ** 2) * phi[k, k] / np.trace(s_f), "n_items": len(idx)}
+            continue
+        lam_s = loadings.loc[sel, "std"].to_numpy()
         s2, err = lam_s.sum() ** 2, np.sum(1 - lam_s ** 2)
         rel[f] = {"cr": s2 / (s2 + err), "ave": np.mean(lam_s ** 2), "n_items": len(lam_s)}
     reliability = pd.DataFrame.from_dict(rel, orient="index")
