@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import _sem_engine as eng
 from ._lavaan_syntax import ModelSyntaxError, parse, variables
@@ -15,6 +15,15 @@ from ._sem_robust import h1_trace, numeric_hessian, theta_scores
 from ._sem_spec import build_partable, meanstructure_needed, start_values
 
 __all__: list[str] = []
+
+_BLAS = []          # one ThreadpoolController, made on first use (its library scan takes ms)
+
+
+def _one_thread():
+    """Small matrices: BLAS threads only add latency (5x slower on a busy machine)."""
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def _split(data, ov, group, missing, func):
@@ -132,7 +141,7 @@ class Problem:
     def fit(self, start=None, *, max_iter=500):
         theta0 = start if start is not None else start_values(self.partable, self.names,
                                                               self.covs, self.means)
-        with threadpool_limits(1, user_api="blas"):
+        with _one_thread():
             return eng.fisher_scoring(self.f, self.grad_info, theta0, max_iter=max_iter)
 
     def implied(self, theta):

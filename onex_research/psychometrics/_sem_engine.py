@@ -62,7 +62,7 @@ class Group:
 
     def jacobian(self, values, free_rows):
         """d Sigma (k, p, p) and d mu (k, p) for the parameter-table rows ``free_rows``
-        (positions within this group's rows)."""
+        (positions within this group's rows), plus the implied Sigma and mu."""
         sig_full, mu_full, B = self.implied(values, full=True)
         p = self.p
         G, H = B[:p, :], sig_full[:p, :]
@@ -83,7 +83,7 @@ class Group:
         mm = np.flatnonzero(mat == 2)
         if mm.size:
             dm[mm] = G[:, i[mm]].T
-        return dS, dm
+        return dS, dm, sig_full[:p, :p], mu_full[:p]
 
 
 class Model:
@@ -101,7 +101,9 @@ class Model:
         for grp in self.groups:
             f = self.free[grp.rows]
             pos = np.flatnonzero(f > 0)
-            self.gfree.append((pos, f[pos] - 1))
+            M = np.zeros((self.q, len(pos)))        # rows -> theta (sums equal parameters)
+            M[f[pos] - 1, np.arange(len(pos))] = 1.0
+            self.gfree.append((pos, M))
 
     def values(self, theta):
         val = self.fixed_values.copy()
@@ -109,17 +111,15 @@ class Model:
         val[on] = theta[self.free[on] - 1]
         return val
 
-    def group_jacobian(self, g, values):
-        """d vec(Sigma_g) (q, p*p) and d mu_g (q, p) with respect to theta."""
+    def group_jacobian(self, g, values, *, implied=False):
+        """d vec(Sigma_g) (q, p*p) and d mu_g (q, p) with respect to theta (and, with
+        ``implied=True``, Sigma_g and mu_g)."""
         grp = self.groups[g]
-        pos, idx = self.gfree[g]
-        dS, dm = grp.jacobian(values, pos)
+        pos, M = self.gfree[g]
+        dS, dm, sig, mu = grp.jacobian(values, pos)
         p = grp.p
-        JS = np.zeros((self.q, p * p))
-        Jm = np.zeros((self.q, p))
-        np.add.at(JS, idx, dS.reshape(len(pos), p * p))
-        np.add.at(Jm, idx, dm)
-        return JS, Jm
+        JS, Jm = M @ dS.reshape(len(pos), p * p), M @ dm
+        return (JS, Jm, sig, mu) if implied else (JS, Jm)
 
 
 # --------------------------------------------------------------------------- complete data
@@ -160,9 +160,8 @@ def grad_info_ml(model, theta, moments, *, meanstructure, info=True):
     grad, H = np.zeros(model.q), np.zeros((model.q, model.q))
     for g, (grp, mo) in enumerate(zip(model.groups, moments)):
         w = mo.n / N
-        sig, mu = grp.implied(val)
+        JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
         inv = np.linalg.inv(sig)
-        JS, Jm = model.group_jacobian(g, val)
         d = mo.mean - mu if meanstructure else np.zeros(grp.p)
         W = inv @ (sig - mo.cov - np.outer(d, d)) @ inv
         grad += w * (JS @ W.ravel() - 2 * Jm @ (inv @ d))
@@ -273,8 +272,7 @@ def grad_info_fiml(model, theta, patterns, *, info=True):
     N = sum(pt.n_used for pt in patterns)
     grad, H = np.zeros(model.q), np.zeros((model.q, model.q))
     for g, (grp, pt) in enumerate(zip(model.groups, patterns)):
-        sig, mu = grp.implied(val)
-        JS, Jm = model.group_jacobian(g, val)
+        JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
         GS, Gm, pieces = fiml_parts(sig, mu, pt, info=info)
         grad += (JS @ GS.ravel() + Jm @ Gm) / N
         if info:

@@ -267,8 +267,7 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     if estimator == "MLR" and missing == "fiml":
         fit[["cfi_robust", "tli_robust", "rmsea_robust"]] = np.nan
     if problem.G == 1:
-        par = par.drop(columns="group")
-        defined = defined.drop(columns="group")
+        del par["group"], defined["group"]
     else:
         par["group"] = [problem.labels[g - 1] for g in par["group"]]
     sig = (par["op"].isin(["=~", "~"]))
