@@ -12,9 +12,10 @@ from .cfa import *  # noqa: F401,F403
 from .sem import *  # noqa: F401,F403
 from .invariance import *  # noqa: F401,F403
 from .harman import *  # noqa: F401,F403
+from .path_diagram import *  # noqa: F401,F403
 
 # ``from . import cfa`` would return the function ``cfa`` (it shadows the submodule
 # after the star import), so take the submodules from sys.modules by name.
 __all__ = [name for _m in ("reliability", "factorability", "rotation", "efa",
-                        "omega", "parallel", "cfa", "sem", "invariance", "harman")
+                        "omega", "parallel", "cfa", "sem", "invariance", "harman", "path_diagram")
            for name in _import_module(f"{__name__}.{_m}").__all__]
