@@ -10,7 +10,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from . import _sem_engine as eng
-from ._lavaan_syntax import ModelSyntaxError, parse, variables
+from ._lavaan_syntax import ModelSyntaxError, ParsedModel, parse, variables
 from ._sem_robust import h1_trace, numeric_hessian, theta_scores
 from ._sem_spec import build_partable, meanstructure_needed, start_values
 
@@ -77,7 +77,7 @@ class Problem:
         self.func, self.estimator, self.missing = func, estimator, missing
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
-        self.parsed = parse(model)
+        self.parsed = model if isinstance(model, ParsedModel) else parse(model)
         self.names = variables(self.parsed, data.columns)
         self.ov, self.lv = self.names["observed"], self.names["latent"]
         self.labels, self.Xs, self.excluded = _split(data, self.ov, group, missing, func)
@@ -138,11 +138,12 @@ class Problem:
         return eng.grad_info_ml(self.model, theta, self.moms, meanstructure=self.meanstructure,
                                 info=info)
 
-    def fit(self, start=None, *, max_iter=500):
+    def fit(self, start=None, *, max_iter=500, tol=1e-12):
+        """Fisher scoring until the Newton decrement g'H^-1g < tol (F scale)."""
         theta0 = start if start is not None else start_values(self.partable, self.names,
                                                               self.covs, self.means)
         with _one_thread():
-            return eng.fisher_scoring(self.f, self.grad_info, theta0, max_iter=max_iter)
+            return eng.fisher_scoring(self.f, self.grad_info, theta0, max_iter=max_iter, tol=tol)
 
     def implied(self, theta):
         val = self.model.values(theta)

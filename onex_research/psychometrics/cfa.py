@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from threadpoolctl import threadpool_limits
-
-from ._cfa_ml import _fit_ml, _numeric_jacobian, _Spec, _standardize, _z_table
+from ._cfa_ml import _numeric_jacobian, _Spec, _standardize, _z_table
+from ._lavaan_syntax import Formula, ParsedModel
+from ._sem_core import Problem
 
 __all__ = ["cfa", "CFAResult", "htmt", "fornell_larcker"]
 
@@ -183,7 +183,8 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95,
     S is the biased covariance matrix (divided by n). The ML discrepancy
     F = log|Σ| + tr(SΣ⁻¹) − log|S| − p is minimized by Fisher scoring with analytic
     gradients; χ² = n·F_min (lavaan uses N, not N − 1, for a single group). The baseline
-    is the independence model (χ²_b = n(Σ log s_ii − log|S|), df_b = p(p−1)/2).
+    is the independence model (χ²_b = n(Σ log s_ii − log|S|), df_b = p(p−1)/2). The estimation runs on
+    the engine of :func:`sem` (the dict becomes ``factor =~ item + ...`` formulas).
     CFI = 1 − max(χ² − df, 0)/max(χ² − df, χ²_b − df_b, 0);
     TLI = (χ²_b/df_b − χ²/df)/(χ²_b/df_b − 1);
     RMSEA = sqrt(max(χ² − df, 0)/(df·n)), with a 90% CI from the noncentral χ²
@@ -231,11 +232,8 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95,
     if np.linalg.matrix_rank(S) < p:
         raise ValueError("cfa: the item covariance matrix is singular (an item is constant or "
                          "a linear combination of others)")
-    # small matrices: OpenBLAS threads only add latency (5x slower on a busy machine)
-    with threadpool_limits(1, user_api="blas"):
-        theta, f_min, H, iters = _fit_ml(spec, S)
+    theta, f_min, vcov, iters = _fit_on_sem_engine(X, factors, items, model, spec)
     sigma = spec.sigma(theta)
-    vcov = 2.0 / n * np.linalg.inv(H)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     std, J = _numeric_jacobian(lambda t: _standardize(spec, t), theta)
     lam, phi, psi = spec.unpack(theta)
@@ -303,6 +301,38 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95,
     fit = _fit_indices(S, sigma, f_min, n, dof, p)
     return CFAResult(fit=fit, loadings=loadings, phi=phi_df, reliability=reliability,
                      parameters=par, residuals=resid, excluded=excluded, model=model, iterations=iters)
+
+
+def _fit_on_sem_engine(X, factors, items, model, spec):
+    """Estimate with the :func:`sem` engine (Fisher scoring, expected information) and return
+    theta and vcov in ``_Spec``'s order (free loadings by item, factor (co)variances,
+    residual variances), which the tables below are built from. The dict is turned into
+    formulas directly, so item and factor names need not be lavaan identifiers."""
+    parsed = ParsedModel([Formula(f, "=~", it, None, f"{f} =~ {' + '.join(its)}")
+                          for f, its in model.items() for it in its])
+    problem = Problem(pd.DataFrame(X, columns=items), parsed, func="cfa")
+    theta_e, f_min, H, iters, converged = problem.fit(tol=1e-15)   # as the former cfa engine
+    if not converged:
+        warnings.warn(f"cfa: Fisher scoring did not converge in {iters} iterations; "
+                      "estimates are unreliable", RuntimeWarning, stacklevel=3)
+    try:
+        vcov_e = 2.0 / problem.N * np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        raise ValueError("cfa: the information matrix is singular; the model is not "
+                         "identified for these data (check factors with 2 items, or "
+                         "items that are copies of each other)") from None
+    where = {}
+    for r in problem.partable:
+        if r["free"]:
+            key = (r["op"], r["lhs"], r["rhs"])
+            where[key] = r["free"] - 1
+            if r["op"] == "~~":
+                where[("~~", r["rhs"], r["lhs"])] = r["free"] - 1
+    perm = [where[("=~", factors[f], items[i])] for i, f in spec.lam_idx]
+    perm += [where[("~~", factors[f], factors[g])] for f, g in spec.phi_idx]
+    perm += [where[("~~", it, it)] for it in items]
+    perm = np.array(perm)
+    return theta_e[perm], f_min, vcov_e[np.ix_(perm, perm)], iters
 
 
 def htmt(data: pd.DataFrame, model: dict, *, absolute: bool = True, htmt2: bool = False) -> pd.DataFrame:
