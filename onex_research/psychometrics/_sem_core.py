@@ -11,7 +11,8 @@ from threadpoolctl import ThreadpoolController
 
 from . import _sem_engine as eng
 from ._lavaan_syntax import ModelSyntaxError, ParsedModel, parse, variables
-from ._sem_robust import h1_trace, numeric_hessian, theta_scores
+from ._sem_robust import (expected_h1, fiml_corrected_k, h1_info, moment_delta,
+                          numeric_hessian, theta_scores)
 from ._sem_spec import build_partable, meanstructure_needed, start_values
 
 __all__: list[str] = []
@@ -91,6 +92,7 @@ class Problem:
     # ------------------------------------------------------------------ data-dependent parts
     def setup(self, Xs):
         self.Xs = Xs
+        self._h1_info = {}
         if self.missing == "fiml":
             self.pats = [eng.Patterns(X) for X in Xs]
             self.h1 = [eng.em_saturated(pt) for pt in self.pats]
@@ -183,20 +185,29 @@ class Problem:
         B0 = sum(n / self.N * b for n, b in zip(self.ns, B0g))
         return E_inv @ B0 @ E_inv / self.N, E, B0g
 
+    def h1_information(self, g):
+        """(A1, B1) of the unrestricted model of group g at its estimates (cached: the
+        missing-data A1 is a numerical Hessian)."""
+        cache = self.__dict__.setdefault("_h1_info", {})
+        if g not in cache:
+            X = self.Xs[g]
+            if self.missing == "fiml":
+                (sig, mu), pat = self.h1[g], self.pats[g]
+            else:
+                sig, mu, pat = self.moms[g].cov, self.moms[g].mean, None
+            cache[g] = h1_info(X, sig, mu, meanstructure=self.meanstructure,
+                               complete=self.missing != "fiml", patterns=pat)
+        return cache[g]
+
     def yb_scaling(self, E, B0g):
         """Yuan-Bentler (Mplus) scaling factor c = trace(U Gamma) / df."""
         if self.dof <= 0 or E is None or B0g is None:
             return np.nan
         E_inv = np.linalg.inv(E)
         tr = 0.0
-        for g, X in enumerate(self.Xs):
-            if self.missing == "fiml":
-                sig_h1, mu_h1 = self.h1[g]
-            else:
-                sig_h1, mu_h1 = self.moms[g].cov, self.moms[g].mean
-            tr += h1_trace(X, sig_h1, mu_h1, meanstructure=self.meanstructure,
-                           complete=self.missing != "fiml",
-                           patterns=self.pats[g] if self.missing == "fiml" else None)
+        for g in range(self.G):
+            A1, B1 = self.h1_information(g)
+            tr += float(np.sum(B1 * np.linalg.inv(A1).T))
             tr -= self.ns[g] / self.N * np.sum(B0g[g] * E_inv.T)
         return tr / self.dof
 
@@ -250,6 +261,7 @@ class Problem:
                     D[np.ix_(x, x)] = mo.cov[np.ix_(x, x)]
                 m2 += mo.n * (np.linalg.slogdet(D)[1] + p)
         chi2_b = m2 - self.h1_minus2logl()
+        self.base_fit, self.base_dof = (base, theta), dfb
         scaling_b = np.nan
         if self.estimator == "MLR":
             sub = object.__new__(Problem)
@@ -259,3 +271,35 @@ class Problem:
             sc = sub.scores(theta)
             scaling_b = sub.yb_scaling(E, [s.T @ s / len(s) for s in sc])
         return chi2_b, dfb, scaling_b
+
+    def fiml_robust(self, theta):
+        """lavaan's FIML-corrected robust statistics (lav_fit_fiml_corrected, V3): the model
+        and baseline chi-squares at the EM (h1) moments and their scaling factors, for the
+        robust CFI/TLI/RMSEA with missing data. Call after :meth:`baseline`."""
+        fg = [n / self.N for n in self.ns]
+        Wm, Jm, Wc = [], [], []
+        for g in range(self.G):
+            sig, _ = self.h1[g]
+            a1, b1 = self.h1_information(g)
+            Wm.append(a1)
+            Jm.append(b1)
+            Wc.append(expected_h1(sig, meanstructure=True))
+
+        def at_h1(model, th):                    # chi-square against the EM moments
+            val, tot = model.values(th), 0.0
+            for grp, n, (S, ybar) in zip(model.groups, self.ns, self.h1):
+                sig, mu = grp.implied(val)
+                inv = np.linalg.inv(sig)
+                d = ybar - mu
+                tot += n * (np.linalg.slogdet(sig)[1] + np.sum(inv * S) + d @ inv @ d
+                            - np.linalg.slogdet(S)[1] - len(mu))
+            return tot
+
+        out = []
+        base, th_b = self.base_fit
+        for model, th, df in ((self.model, theta, self.dof), (base, th_b, self.base_dof)):
+            val = model.values(th)
+            deltas = [moment_delta(model, g, val) for g in range(self.G)]
+            k = fiml_corrected_k(Wm, Jm, Wc, deltas, fg)
+            out += [at_h1(model, th), k / df]
+        return out

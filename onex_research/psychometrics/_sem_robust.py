@@ -77,35 +77,62 @@ def theta_scores(model, g, values, X, sig, mu, *, meanstructure):
     return case_moment_scores(X, sig, mu_use, meanstructure=meanstructure) @ delta.T
 
 
-def h1_trace(X, sig_h1, mu_h1, *, meanstructure, complete, patterns=None):
-    """tr(B1 A1^-1) of the unrestricted model at its estimates (one group); with missing
-    data A1 is the observed information (numerical Hessian of the pattern-wise gradient)."""
+def expected_h1(sig, *, meanstructure):
+    """Complete-data information of (mu, vech Sigma): blockdiag(Sigma^-1, D'(Sigma^-1 x
+    Sigma^-1)D / 2), which is also the observed information at the h1 estimates."""
+    p = len(sig)
+    inv = np.linalg.inv(sig)
+    vi, vj = np.array(duplication_index(p)).T
+    mult = np.where(vi == vj, 1.0, 2.0)
+    A22 = 0.5 * (inv[vi][:, vi] * inv[vj][:, vj] + inv[vi][:, vj] * inv[vj][:, vi])
+    A22 *= np.outer(mult, mult) / 2
+    if not meanstructure:
+        return A22
+    return np.block([[inv, np.zeros((p, len(vi)))], [np.zeros((len(vi), p)), A22]])
+
+
+def h1_info(X, sig_h1, mu_h1, *, meanstructure, complete, patterns=None):
+    """(A1, B1): information and first-order information of the unrestricted model at its
+    estimates (one group, per case); with missing data A1 is the observed information
+    (numerical Hessian of the pattern-wise gradient)."""
     n, p = X.shape
     sc = case_moment_scores(X, sig_h1, mu_h1, meanstructure=meanstructure)
     B1 = sc.T @ sc / n
-    if complete:                                         # observed = expected at h1
-        inv = np.linalg.inv(sig_h1)
-        vech = duplication_index(p)
-        vi, vj = np.array(vech).T
-        # 0.5 D'(S^-1 x S^-1)D in vech coordinates
-        A22 = 0.5 * (inv[vi][:, vi] * inv[vj][:, vj] + inv[vi][:, vj] * inv[vj][:, vi])
-        A22 *= np.outer(np.where(vi == vj, 1.0, 2.0), np.where(vi == vj, 1.0, 2.0)) / 2
-        A1 = A22 if not meanstructure else np.block(
-            [[inv, np.zeros((p, len(vech)))], [np.zeros((len(vech), p)), A22]])
-    else:
-        vech = duplication_index(p)
-        vi, vj = np.array(vech).T
+    if complete:
+        return expected_h1(sig_h1, meanstructure=meanstructure), B1
+    vi, vj = np.array(duplication_index(p)).T
+    mult = np.where(vi == vj, 1.0, 2.0)
 
-        mult = np.where(vi == vj, 1.0, 2.0)
+    def mean_score(par):
+        m = par[:p]
+        s = np.zeros((p, p))
+        s[vi, vj] = par[p:]
+        s[vj, vi] = par[p:]
+        GS, Gm, _ = fiml_parts(s, m, patterns, info=False)     # d(-2 logl)
+        return -0.5 * np.concatenate([Gm, GS[vi, vj] * mult]) / n
 
-        def mean_score(par):
-            m = par[:p]
-            s = np.zeros((p, p))
-            s[vi, vj] = par[p:]
-            s[vj, vi] = par[p:]
-            GS, Gm, _ = fiml_parts(s, m, patterns, info=False)     # d(-2 logl)
-            return -0.5 * np.concatenate([Gm, GS[vi, vj] * mult]) / n
+    par0 = np.concatenate([mu_h1, sig_h1[vi, vj]])
+    return -numeric_hessian(mean_score, par0, central=True), B1
 
-        par0 = np.concatenate([mu_h1, sig_h1[vi, vj]])
-        A1 = -numeric_hessian(mean_score, par0, central=True)
-    return float(np.sum(B1 * np.linalg.inv(A1).T))
+
+def moment_delta(model, g, values):
+    """d (mu, vech Sigma) / d theta of group g, (moments x q)."""
+    JS, Jm = model.group_jacobian(g, values)
+    p = Jm.shape[1]
+    vi, vj = np.array(duplication_index(p)).T
+    return np.hstack([Jm, JS.reshape(model.q, p, p)[:, vi, vj]]).T
+
+
+def fiml_corrected_k(Wm, Jm, Wc, deltas, fg):
+    """lavaan's FIML-corrected (version V3) trace k (lav_fit_fiml_corrected): with
+    U = Wm - Wm D E^-1 D' Wm and E = D' Wm D (h1 "observed" information),
+    k = tr(U Wm^-1 Wc Wm^-1 U Gamma), Gamma = Wm^-1 Jm Wm^-1 / f_g (all block diagonal)."""
+    from scipy.linalg import block_diag
+    Wm_all = block_diag(*[f * w for f, w in zip(fg, Wm)])
+    Wmi_all = block_diag(*[np.linalg.inv(w) / f for f, w in zip(fg, Wm)])
+    Wc_all = block_diag(*[f * w for f, w in zip(fg, Wc)])
+    Gam = block_diag(*[np.linalg.inv(w) @ j @ np.linalg.inv(w) / f for f, w, j in zip(fg, Wm, Jm)])
+    D = np.vstack(deltas)
+    E = D.T @ Wm_all @ D
+    U = Wm_all - Wm_all @ D @ np.linalg.solve(E, D.T @ Wm_all)
+    return float(np.trace(U @ Wmi_all @ Wc_all @ Wmi_all @ U @ Gam))

@@ -20,7 +20,7 @@ from ._lavaan_syntax import ModelSyntaxError
 from ._sem_core import Problem
 from ._sem_defined import boot_interval, compile_defined, delta_se, evaluate
 from ._sem_defined import bootstrap as _bootstrap
-from ._sem_fit import fit_table, gfi_srmr
+from ._sem_fit import _cfi, _tli, fit_table, gfi_srmr
 
 __all__ = ["sem", "SEMResult", "ModelSyntaxError"]
 
@@ -177,9 +177,10 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     means included when modelled, groups weighted by n_g/N) follow lavaan 0.6's
     ``fitMeasures``. AIC/BIC use the log-likelihood with the number of free parameters.
     Robust CFI/TLI/RMSEA use the scaling factors c (model) and c_b (baseline) as lavaan
-    (Brosseau-Liard & Savalei); they are NaN with ``missing="fiml"``, where lavaan uses a
-    different correction that is not implemented. Defined parameters get delta-method
-    SEs with a numerical Jacobian.
+    (Brosseau-Liard & Savalei, 2014); with ``missing="fiml"`` they use lavaan's
+    FIML-corrected statistics (version V3 of ``lav_fit_fiml_corrected``: χ² at the EM
+    moments and its own scaling). Defined parameters get delta-method SEs with a
+    numerical Jacobian.
 
     Examples
     --------
@@ -264,8 +265,12 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     fit = fit_table(chi2=max(chi2, 0.0), dof=problem.dof, chi2_b=chi2_b, dof_b=dof_b,
                     n=problem.N, n_groups=problem.G, logl=logl, q=problem.model.q, gfi=gfi,
                     srmr=srmr, nel=problem.nel, scaling=c, scaling_b=c_b if c is not None else None)
-    if estimator == "MLR" and missing == "fiml":
-        fit[["cfi_robust", "tli_robust", "rmsea_robust"]] = np.nan
+    if estimator == "MLR" and missing == "fiml" and problem.dof > 0:
+        xx3, c3, xx3_b, c3_b = problem.fiml_robust(theta)       # lavaan's FIML-corrected (V3)
+        fit["cfi_robust"] = _cfi(xx3, problem.dof, xx3_b, dof_b, c3, c3_b)
+        fit["tli_robust"] = _tli(xx3, problem.dof, xx3_b, dof_b, c3, c3_b)
+        fit["rmsea_robust"] = np.sqrt(max(xx3 / problem.N / problem.dof - c3 / problem.N, 0.0)
+                                      ) * np.sqrt(problem.G)
     if problem.G == 1:
         del par["group"], defined["group"]
     else:
