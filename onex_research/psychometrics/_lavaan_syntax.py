@@ -126,7 +126,7 @@ def variables(parsed: ParsedModel, data_columns) -> dict:
     touched = {n for f in fs if f.op in ("~~", "~1") for n in (f.lhs, f.rhs) if n}
     ov_x = [n for n in observed if n in reg_rhs and n not in reg_lhs and n not in indicators
             and n not in touched]
-    lv_x = [n for n in latent if n not in reg_lhs]
+    lv_x = [n for n in latent if n not in reg_lhs and n not in indicators]
     y = [n for n in names if n in reg_lhs and n not in reg_rhs and n not in indicators]
     # lavaan orders observed variables: indicators first (in order), then the others
     ov = [n for n in names if n in indicators and n not in latent]

@@ -11,7 +11,7 @@ from threadpoolctl import ThreadpoolController
 
 from . import _sem_engine as eng
 from ._lavaan_syntax import ModelSyntaxError, ParsedModel, parse, variables
-from ._sem_robust import (expected_h1, fiml_corrected_k, h1_info, moment_delta,
+from ._sem_robust import (duplication_index, expected_h1, fiml_corrected_k, h1_info, moment_delta,
                           numeric_hessian, theta_scores)
 from ._sem_spec import build_partable, meanstructure_needed, start_values
 
@@ -108,11 +108,11 @@ class Problem:
                                      f"is singular in group {lab!r} (a constant variable, or one "
                                      "that is a linear combination of others)")
         self.covs, self.means = covs, means
-        xm = [(mu[self.x_idx], S[np.ix_(self.x_idx, self.x_idx)]) for S, mu in zip(covs, means)]
+        self.xm = [(mu[self.x_idx], S[np.ix_(self.x_idx, self.x_idx)]) for S, mu in zip(covs, means)]
         self.partable = build_partable(self.parsed, self.names, n_groups=self.G,
                                        group_equal=self.group_equal,
                                        meanstructure=self.meanstructure,
-                                       fixed_x=self.fixed_x, x_moments=xm)
+                                       fixed_x=self.fixed_x, x_moments=self.xm)
         self.model = eng.Model(self.partable, self.ov, self.lv, self.G)
         p, px = len(self.ov), len(self.x_idx)
         per = p * (p + 1) // 2 + (p if self.meanstructure else 0)
@@ -195,8 +195,16 @@ class Problem:
                 (sig, mu), pat = self.h1[g], self.pats[g]
             else:
                 sig, mu, pat = self.moms[g].cov, self.moms[g].mean, None
-            cache[g] = h1_info(X, sig, mu, meanstructure=self.meanstructure,
-                               complete=self.missing != "fiml", patterns=pat)
+            A1, B1 = h1_info(X, sig, mu, meanstructure=self.meanstructure,
+                             complete=self.missing != "fiml", patterns=pat)
+            if self.x_idx:          # fixed x: their moments leave the h1 model (lavaan x.idx)
+                p = len(self.ov)
+                vi, vj = np.array(duplication_index(p)).T
+                keep = ~(np.isin(vi, self.x_idx) & np.isin(vj, self.x_idx))
+                if self.meanstructure:
+                    keep = np.concatenate([~np.isin(np.arange(p), self.x_idx), keep])
+                A1, B1 = A1[np.ix_(keep, keep)], B1[np.ix_(keep, keep)]
+            cache[g] = A1, B1
         return cache[g]
 
     def yb_scaling(self, E, B0g):
@@ -233,19 +241,21 @@ class Problem:
         """Independence model (lavaan's baseline): chi2_b, df_b and, for MLR, its scaling."""
         p = len(self.ov)
         pb = build_partable(self.parsed, self.names, n_groups=self.G, meanstructure=self.meanstructure,
-                            fixed_x=False, independence=True)
-        npar = len(set(r["free"] for r in pb if r["free"]))
+                            fixed_x=self.fixed_x, x_moments=self.xm, independence=True)
+        dfb = self.ndat - len(set(r["free"] for r in pb if r["free"]))
         x = self.x_idx
-        # with fixed.x the x variances (and means) are fixed, not free, in the baseline too
-        dfb = self.ndat - npar + (self.G * len(x) * (1 + int(self.meanstructure)) if self.fixed_x else 0)
         base = eng.Model(pb, self.ov, [], self.G)
         theta = np.zeros(base.q)
         for r in pb:
+            if not r["free"]:
+                continue
             g = r["group"] - 1
             k = self.ov.index(r["lhs"])
             theta[r["free"] - 1] = self.covs[g][k, k] if r["op"] == "~~" else self.means[g][k]
         if self.missing == "fiml":
             for r in pb:                       # closed-form ML of the independence model
+                if not r["free"]:
+                    continue
                 g, k = r["group"] - 1, self.ov.index(r["lhs"])
                 col = self.Xs[g][:, k]
                 col = col[~np.isnan(col)]

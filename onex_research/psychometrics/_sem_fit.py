@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from ._sem_robust import duplication_index, expected_h1
+
 def _rmsea_ci(chi2, dof, n, level=0.90):
     """lavaan's RMSEA interval: invert the noncentral chi-square cdf in lambda (as
     ``cfa._rmsea_ci``, with the scipy.special ufunc, which is 30x faster than ncx2.cdf)."""
@@ -35,21 +37,26 @@ def _tli(x2, df, x2b, dfb, c=1.0, cb=1.0):
     return 1 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
 
 
-def gfi_srmr(groups_obs, groups_est, ns, *, meanstructure):
-    """lavaan's GFI (weights: the expected h1 information at the model-implied moments) and
-    Bentler's SRMR (means included when they are modelled), averaged over groups by n_g/N."""
+def gfi_srmr(groups_obs, groups_est, ns, *, meanstructure, x_idx=()):
+    """lavaan's GFI (weights: the expected h1 information at the model-implied moments,
+    with the moments of fixed x left out) and Bentler's SRMR (means included when they are
+    modelled), averaged over groups by n_g/N."""
     gfi, srmr = [], []
     for (S, ybar), (sig, mu) in zip(groups_obs, groups_est):
-        inv = np.linalg.inv(sig)
-        R, O = inv @ (S - sig), inv @ S
-        t1, t2 = 0.5 * np.sum(R * R.T), 0.5 * np.sum(O * O.T)
+        p = len(S)
+        vi, vj = np.array(duplication_index(p)).T
+        V = expected_h1(sig, meanstructure=meanstructure)
+        keep = ~(np.isin(vi, x_idx) & np.isin(vj, x_idx))
         if meanstructure:
-            d = ybar - mu
-            t1 += d @ inv @ d
-            t2 += ybar @ inv @ ybar
-        gfi.append(1 - t1 / t2)
+            keep = np.concatenate([~np.isin(np.arange(p), x_idx), keep])
+        V = V * np.outer(keep, keep)
+        obs, est = S[vi, vj], sig[vi, vj]
+        if meanstructure:
+            obs, est = np.concatenate([ybar, obs]), np.concatenate([mu, est])
+        d = obs - est
+        gfi.append(1 - (d @ V @ d) / (obs @ V @ obs))
         sd = np.sqrt(np.diag(S))
-        r = ((S - sig) / np.outer(sd, sd))[np.tril_indices(len(sd))]
+        r = ((S - sig) / np.outer(sd, sd))[np.tril_indices(p)]
         if meanstructure:
             r = np.concatenate([r, (ybar - mu) / sd])
         srmr.append(np.sqrt(np.mean(r ** 2)))

@@ -82,7 +82,7 @@ def build_partable(parsed: ParsedModel, names: dict, *, n_groups: int = 1, group
                 add(f.lhs, f.op, f.rhs, free=free, value=value, label=label, user=True)
         xm = x_moments[g] if x_moments is not None else None
         for v in ov + ([] if independence else latent):          # auto.var
-            if v in ov_x and not independence:
+            if v in ov_x:
                 k = ov_x.index(v)
                 add(v, "~~", v, free=False, value=float(xm[1][k, k]), exo=1)
             else:
@@ -95,12 +95,12 @@ def build_partable(parsed: ParsedModel, names: dict, *, n_groups: int = 1, group
             for a in range(len(y)):                                    # auto.cov.y
                 for b in range(a + 1, len(y)):
                     add(y[a], "~~", y[b])
-            for a in range(len(ov_x)):                                 # fixed.x covariances
-                for b in range(a + 1, len(ov_x)):
-                    add(ov_x[a], "~~", ov_x[b], free=False, value=float(xm[1][a, b]), exo=1)
+        for a in range(len(ov_x)):                                     # fixed.x covariances
+            for b in range(a + 1, len(ov_x)):
+                add(ov_x[a], "~~", ov_x[b], free=False, value=float(xm[1][a, b]), exo=1)
         if meanstructure:
             for v in ov:
-                if v in ov_x and not independence:
+                if v in ov_x:
                     add(v, "~1", "", free=False, value=float(xm[0][ov_x.index(v)]), exo=1)
                 else:
                     add(v, "~1", "")

@@ -260,7 +260,7 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
                                  + np.linalg.slogdet(m.cov[np.ix_(x, x)])[1]) for m in problem.moms)
     obs = ([(S, m) for S, m in zip(problem.covs, problem.means)])
     gfi, srmr = gfi_srmr(obs, problem.implied(theta), problem.ns,
-                         meanstructure=problem.meanstructure)
+                         meanstructure=problem.meanstructure, x_idx=problem.x_idx)
     c = problem.yb_scaling(E, B0g) if estimator == "MLR" else None
     fit = fit_table(chi2=max(chi2, 0.0), dof=problem.dof, chi2_b=chi2_b, dof_b=dof_b,
                     n=problem.N, n_groups=problem.G, logl=logl, q=problem.model.q, gfi=gfi,

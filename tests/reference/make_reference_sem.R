@@ -109,7 +109,36 @@ res$bfi_fiml <- c(list(model = bfi_model, rows = 600,
 res$bfi_fiml_mlr <- c(list(model = bfi_model, rows = 600),
                       summarise(cfa(bfi_model, data = bfi_sub, missing = "ml", estimator = "MLR")))
 
-# 5. Harman's single-factor test on the HS items
+# 5. lavaan syntax and defaults: exogenous observed covariates of latent variables (fixed.x,
+#    correlated residuals of the pure dependents), a freed marker with a fixed variance,
+#    a second-order factor, group-specific labels with c()
+hs$female <- as.numeric(hs$sex == 2)          # Python: hs["female"] = (hs["sex"] == 2) * 1.0
+variants <- list(
+  covariates = 'visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+visual ~ ageyr + female
+textual ~ ageyr',
+  std_lv = 'visual =~ NA*x1 + x2 + x3
+textual =~ NA*x4 + x5 + x6
+visual ~~ 1*visual
+textual ~~ 1*textual
+x2 ~~ x3',
+  second_order = 'visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+g =~ visual + textual + speed')
+for (nm in names(variants))
+  res[[paste0("syntax_", nm)]] <- c(list(model = variants[[nm]]),
+                                    summarise(sem(variants[[nm]], data = hs)))
+res$syntax_covariates_mlr <- c(list(model = variants$covariates),
+                              summarise(sem(variants$covariates, data = hs, estimator = "MLR")))
+groups_c <- 'visual =~ x1 + c(l2, l2)*x2 + c(l3a, l3b)*x3
+textual =~ x4 + x5 + x6
+diff := l3a - l3b'
+res$syntax_groups_c <- c(list(model = groups_c, group = "school"),
+                         summarise(sem(groups_c, data = hs, group = "school")))
+
+# 6. Harman's single-factor test on the HS items
 items <- hs[, paste0("x", 1:9)]
 pc <- psych::principal(items, nfactors = 1, rotate = "none")
 one <- cfa('g =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9', data = hs)
