@@ -205,11 +205,21 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     if not converged:
         warnings.warn(f"sem: Fisher scoring did not converge in {iters} iterations; estimates "
                       "are unreliable (result.converged is False)", RuntimeWarning, stacklevel=2)
+    ev = np.linalg.eigvalsh(H) if H is not None and H.size else np.ones(1)
+    if ev[0] <= 1e-10 * max(ev[-1], 1e-300):
+        warnings.warn("sem: the information matrix is singular, so the model is probably not "
+                      "identified (e.g. a factor with two indicators and no covariances); "
+                      "standard errors are unreliable", RuntimeWarning, stacklevel=2)
     vcov, E, B0g = problem.vcov(theta, H)
     se_theta = np.sqrt(np.clip(np.diag(vcov), 0, None))
     val = problem.model.values(theta)
     free = problem.model.free
     se = np.where(free > 0, se_theta[np.maximum(free, 1) - 1], 0.0)
+    neg = sorted({r["lhs"] for r, v in zip(pt, val)
+                  if r["op"] == "~~" and r["lhs"] == r["rhs"] and v < 0})
+    if neg:
+        warnings.warn(f"sem: negative variance (Heywood case) for {neg}, as lavaan warns; "
+                      "the solution is not admissible", UserWarning, stacklevel=2)
     std = _standardized(problem, theta)
     crit = stats.norm.ppf(0.5 + level / 2)
     par = pd.DataFrame({

@@ -160,3 +160,18 @@ def test_listwise_drops_rows_with_a_warning(poldem):
     with pytest.warns(UserWarning, match="2 of 75 rows dropped"):
         res = sem(d, "y5 ~ x1")
     assert list(res.excluded) == [3, 7] and res.fit["n"] == 73
+
+
+def test_unidentified_model_warns(poldem):
+    # df = 2 >= 0, but two 2-indicator factors with a zero covariance are not identified
+    with pytest.warns(RuntimeWarning, match="information matrix is singular"):
+        sem(poldem, "f =~ x1 + x2\ng =~ y1 + y2\nf ~~ 0*g")
+
+
+def test_heywood_case_warns(rng):
+    # r12 = r13 = .8, r23 = .5 implies a standardized loading of sqrt(1.28) for item a
+    cov = np.array([[1, .8, .8], [.8, 1, .5], [.8, .5, 1]])
+    x = pd.DataFrame(rng.multivariate_normal(np.zeros(3), cov, size=4000), columns=["a", "b", "c"])
+    with pytest.warns(UserWarning, match=r"Heywood case\) for \['a'\]"):
+        res = sem(x, "f =~ a + b + c")
+    assert res.parameters.query("lhs == 'a' and op == '~~'")["b"].iloc[0] < 0
