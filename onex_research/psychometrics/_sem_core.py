@@ -44,7 +44,8 @@ def _split(data, ov, group, missing, func):
         if g.isna().any():
             warnings.warn(f"{func}: {int(g.isna().sum())} rows with a missing {group!r} are "
                           "left out", UserWarning, stacklevel=3)
-        labels = list(pd.unique(g.dropna()))          # lavaan: order of appearance
+        labels = [v.item() if hasattr(v, "item") else v        # numpy scalars -> Python
+                  for v in pd.unique(g.dropna())]              # lavaan: order of appearance
         parts = [data[g == lab] for lab in labels]
     Xs, excluded = [], []
     for part in parts:

@@ -45,3 +45,15 @@ def test_fiml_mlr_matches_lavaan(bfi):
     # robust CFI/TLI/RMSEA: lavaan's FIML-corrected (V3) statistics
     assert_fit(res, ref, names, atol=1e-4)
     assert_parameters(res, ref)
+
+
+def test_multigroup_fiml_mlr_matches_lavaan(bfi):
+    # R: cfa(model, bfi[1:600, ], group = "gender", group.equal = "loadings",
+    #        missing = "ml", estimator = "MLR")
+    ref = LAV["bfi_fiml_groups"]
+    res = sem(bfi, ref["model"], group="gender", group_equal="loadings", missing="fiml",
+              estimator="MLR")
+    assert res.groups == [1, 2]
+    names = {k: v for k, v in {**FIT_NAMES, **ROBUST_NAMES}.items() if k not in ("gfi", "agfi")}
+    assert_fit(res, ref, names)
+    assert_parameters(res, ref)

@@ -109,6 +109,13 @@ res$bfi_fiml <- c(list(model = bfi_model, rows = 600,
 res$bfi_fiml_mlr <- c(list(model = bfi_model, rows = 600),
                       summarise(cfa(bfi_model, data = bfi_sub, missing = "ml", estimator = "MLR")))
 
+# multigroup FIML (by gender), equal loadings, MLR
+bfi_g <- bfi[1:600, c(paste0("A", 1:5), paste0("C", 1:5), "gender")]
+res$bfi_fiml_groups <- c(list(model = bfi_model, rows = 600, group = "gender",
+                              group_equal = "loadings"),
+                         summarise(cfa(bfi_model, data = bfi_g, missing = "ml", estimator = "MLR",
+                                       group = "gender", group.equal = "loadings")))
+
 # 5. lavaan syntax and defaults: exogenous observed covariates of latent variables (fixed.x,
 #    correlated residuals of the pure dependents), a freed marker with a fixed variance,
 #    a second-order factor, group-specific labels with c()
