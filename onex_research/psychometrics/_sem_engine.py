@@ -86,6 +86,22 @@ class Group:
         return dS, dm, sig_full[:p, :p], mu_full[:p]
 
 
+    def row_grad(self, implied_full, free_rows, W, u):
+        """tr(W dSigma/dx) + u'dmu/dx for the rows ``free_rows`` without forming dSigma
+        (W symmetric p x p, u length p): the gradient in O(p^2 v)."""
+        sig_full, mu_full, B = implied_full
+        p = self.p
+        G, H = B[:p, :], sig_full[:p, :]
+        WG, uG = W @ G, u @ G
+        mat, i, j = self.mat[free_rows], self.i[free_rows], self.j[free_rows]
+        out = np.zeros(len(free_rows))
+        a, s, m = mat == 0, mat == 1, mat == 2
+        out[a] = 2 * np.sum(WG[:, i[a]] * H[:, j[a]], axis=0) + uG[i[a]] * mu_full[j[a]]
+        out[s] = (2.0 - (i[s] == j[s])) * np.sum(WG[:, i[s]] * G[:, j[s]], axis=0)
+        out[m] = uG[i[m]]
+        return out
+
+
 class Model:
     """All groups plus the map from parameter-table rows to free parameters."""
 
@@ -154,10 +170,20 @@ def f_ml(model, theta, moments, *, meanstructure):
 
 
 def grad_info_ml(model, theta, moments, *, meanstructure, info=True):
-    """Gradient of F and its expected information (Fisher) matrix."""
+    """Gradient of F and its expected information (Fisher) matrix (None if not ``info``)."""
     val = model.values(theta)
     N = sum(m.n for m in moments)
     grad, H = np.zeros(model.q), np.zeros((model.q, model.q))
+    if not info:                                     # gradient only: no Jacobian needed
+        for g, (grp, mo) in enumerate(zip(model.groups, moments)):
+            full = grp.implied(val, full=True)
+            sig, mu = full[0][:grp.p, :grp.p], full[1][:grp.p]
+            inv = np.linalg.inv(sig)
+            d = mo.mean - mu if meanstructure else np.zeros(grp.p)
+            W = inv @ (sig - mo.cov - np.outer(d, d)) @ inv
+            pos, M = model.gfree[g]
+            grad += mo.n / N * (M @ grp.row_grad(full, pos, W, -2 * inv @ d))
+        return grad, None
     for g, (grp, mo) in enumerate(zip(model.groups, moments)):
         w = mo.n / N
         JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
@@ -271,6 +297,13 @@ def grad_info_fiml(model, theta, patterns, *, info=True):
     val = model.values(theta)
     N = sum(pt.n_used for pt in patterns)
     grad, H = np.zeros(model.q), np.zeros((model.q, model.q))
+    if not info:
+        for g, (grp, pt) in enumerate(zip(model.groups, patterns)):
+            full = grp.implied(val, full=True)
+            GS, Gm, _ = fiml_parts(full[0][:grp.p, :grp.p], full[1][:grp.p], pt, info=False)
+            pos, M = model.gfree[g]
+            grad += M @ grp.row_grad(full, pos, GS, Gm) / N
+        return grad, None
     for g, (grp, pt) in enumerate(zip(model.groups, patterns)):
         JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
         GS, Gm, pieces = fiml_parts(sig, mu, pt, info=info)
