@@ -52,6 +52,8 @@ class SEMResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Parameters and defined effects in one long table."""
+        if self.defined.empty:
+            return self.parameters.copy()
         return pd.concat([self.parameters, self.defined], ignore_index=True)
 
     def _repr_html_(self) -> str:
@@ -199,7 +201,10 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     problem = Problem(data, model, group=group, group_equal=group_equal, missing=missing,
                       estimator=estimator, fixed_x=fixed_x)
     pt = problem.partable
-    labels = {r["label"]: r for r in pt if r["label"]}
+    labels = {}                              # label -> first parameter-table row carrying it
+    for k, r in enumerate(pt):
+        if r["label"]:
+            labels.setdefault(r["label"], k)
     compiled = compile_defined(problem.parsed.defined, labels)
     theta, fmin, H, iters, converged = problem.fit(max_iter=max_iter)
     if not converged:
@@ -234,7 +239,7 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     # defined parameters
     def label_values(t, use_std=False):
         v = _standardized(problem, t) if use_std else problem.model.values(t)
-        return {lab: v[pt.index(r)] for lab, r in labels.items()}
+        return {lab: v[k] for lab, k in labels.items()}
 
     dfun = lambda t: evaluate(compiled, label_values(t))                     # noqa: E731
     defined = pd.DataFrame(columns=PAR_COLUMNS)
