@@ -43,7 +43,7 @@ def _split(data, ov, group, missing, func):
         g = data[group]
         if g.isna().any():
             warnings.warn(f"{func}: {int(g.isna().sum())} rows with a missing {group!r} are "
-                          "left out", UserWarning, stacklevel=3)
+                          "left out", UserWarning, stacklevel=5)
         labels = [v.item() if hasattr(v, "item") else v        # numpy scalars -> Python
                   for v in pd.unique(g.dropna())]              # lavaan: order of appearance
         parts = [data[g == lab] for lab in labels]
@@ -58,7 +58,7 @@ def _split(data, ov, group, missing, func):
         rule = "no answer to any model variable" if missing == "fiml" else "a missing model variable"
         warnings.warn(f"{func}: {len(excluded)} of {len(data)} rows dropped ({rule}; "
                       f"missing={missing!r}); their index is in result.excluded",
-                      UserWarning, stacklevel=3)
+                      UserWarning, stacklevel=5)
     for lab, X in zip(labels, Xs):
         if X.shape[0] < 2:
             raise ValueError(f"{func}: group {lab!r} has {X.shape[0]} usable row(s)")

@@ -113,5 +113,5 @@ def bootstrap(problem, theta_hat, fun, B, seed, *, jackknife=False):
     problem.setup(Xs)
     if failed:
         warnings.warn(f"sem: {failed} of {B} bootstrap samples did not converge and were "
-                      "dropped", RuntimeWarning, stacklevel=3)
+                      "dropped", RuntimeWarning, stacklevel=4)
     return np.array(draws), jack

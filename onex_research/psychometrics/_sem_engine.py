@@ -102,6 +102,35 @@ class Group:
         return out
 
 
+    def row_vectors(self, implied_full, free_rows):
+        """dSigma_k = a_k b_k' + b_k a_k' for each row (columns of A, B: p x k) and dmu_k
+        (k x p): every row's dSigma has rank <= 2, which makes the information cheap."""
+        sig_full, mu_full, B = implied_full
+        p = self.p
+        G, H = B[:p, :], sig_full[:p, :]
+        mat, i, j = self.mat[free_rows], self.i[free_rows], self.j[free_rows]
+        k = len(free_rows)
+        Av, Bv, dm = np.zeros((p, k)), np.zeros((p, k)), np.zeros((k, p))
+        a, s, m = mat == 0, mat == 1, mat == 2
+        Av[:, a], Bv[:, a] = G[:, i[a]], H[:, j[a]]
+        dm[a] = (G[:, i[a]] * mu_full[j[a]]).T
+        Av[:, s] = G[:, i[s]]
+        Bv[:, s] = G[:, j[s]] * np.where(i[s] == j[s], 0.5, 1.0)
+        dm[m] = G[:, i[m]].T
+        return Av, Bv, dm
+
+
+def _info_rows(Av, Bv, dm, C, *, means=True):
+    """Rows' expected information tr(C dS_k C dS_l) + 2 dmu_k' C dmu_l for dS_k = a b' + b a':
+    2 (A'CA o B'CB + A'CB o (A'CB)')."""
+    CA, CB = C @ Av, C @ Bv
+    AA, BB, AB = Av.T @ CA, Bv.T @ CB, Av.T @ CB
+    H = 2 * (AA * BB + AB * AB.T)
+    if means:
+        H += 2 * dm @ C @ dm.T
+    return H
+
+
 class Model:
     """All groups plus the map from parameter-table rows to free parameters."""
 
@@ -186,19 +215,15 @@ def grad_info_ml(model, theta, moments, *, meanstructure, info=True):
         return grad, None
     for g, (grp, mo) in enumerate(zip(model.groups, moments)):
         w = mo.n / N
-        JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
+        full = grp.implied(val, full=True)
+        sig, mu = full[0][:grp.p, :grp.p], full[1][:grp.p]
         inv = np.linalg.inv(sig)
         d = mo.mean - mu if meanstructure else np.zeros(grp.p)
         W = inv @ (sig - mo.cov - np.outer(d, d)) @ inv
-        grad += w * (JS @ W.ravel() - 2 * Jm @ (inv @ d))
-        if info:
-            p, q = grp.p, model.q
-            D = JS.reshape(q, p, p)
-            DA = (D.reshape(q * p, p) @ inv).reshape(q, p, p)
-            ADA = (np.ascontiguousarray(DA.transpose(0, 2, 1)).reshape(q * p, p) @ inv)
-            H += w * (JS @ ADA.reshape(q, p * p).T)
-            if meanstructure:
-                H += w * 2 * Jm @ inv @ Jm.T
+        pos, M = model.gfree[g]
+        Av, Bv, dm = grp.row_vectors(full, pos)
+        grad += w * (M @ (2 * np.sum(Av * (W @ Bv), axis=0) - 2 * dm @ (inv @ d)))
+        H += w * (M @ _info_rows(Av, Bv, dm, inv, means=meanstructure) @ M.T)
     return grad, H
 
 
@@ -305,19 +330,16 @@ def grad_info_fiml(model, theta, patterns, *, info=True):
             grad += M @ grp.row_grad(full, pos, GS, Gm) / N
         return grad, None
     for g, (grp, pt) in enumerate(zip(model.groups, patterns)):
-        JS, Jm, sig, mu = model.group_jacobian(g, val, implied=True)
-        GS, Gm, pieces = fiml_parts(sig, mu, pt, info=info)
-        grad += (JS @ GS.ravel() + Jm @ Gm) / N
-        if info:
-            p, q = grp.p, model.q
-            D = JS.reshape(q, p, p)
-            for o, n, inv in pieces:
-                Do = D[:, o][:, :, o]
-                k = len(o)
-                DA = (Do.reshape(q * k, k) @ inv).reshape(q, k, k)
-                ADA = np.ascontiguousarray(DA.transpose(0, 2, 1)).reshape(q * k, k) @ inv
-                H += n / N * (Do.reshape(q, k * k) @ ADA.reshape(q, k * k).T)
-                H += n / N * 2 * Jm[:, o] @ inv @ Jm[:, o].T
+        full = grp.implied(val, full=True)
+        sig, mu = full[0][:grp.p, :grp.p], full[1][:grp.p]
+        GS, Gm, pieces = fiml_parts(sig, mu, pt, info=True)
+        pos, M = model.gfree[g]
+        Av, Bv, dm = grp.row_vectors(full, pos)
+        grad += M @ (2 * np.sum(Av * (GS @ Bv), axis=0) + dm @ Gm) / N
+        Hr = np.zeros((len(pos), len(pos)))
+        for o, n, inv in pieces:
+            Hr += n / N * _info_rows(Av[o], Bv[o], dm[:, o], inv)
+        H += M @ Hr @ M.T
     return grad, H
 
 

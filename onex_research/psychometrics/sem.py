@@ -17,7 +17,7 @@ from scipy import stats
 
 from ._common import as_frame_repr_html
 from ._lavaan_syntax import ModelSyntaxError
-from ._sem_core import Problem
+from ._sem_core import Problem, _one_thread
 from ._sem_defined import boot_interval, compile_defined, delta_se, evaluate
 from ._sem_defined import bootstrap as _bootstrap
 from ._sem_fit import _cfi, _tli, fit_table, gfi_srmr
@@ -192,6 +192,14 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     ...                       dem60 ~ ind60''')                         # doctest: +SKIP
     # R: lavaan::sem(model, data = PoliticalDemocracy); fitMeasures(fit)
     """
+    with _one_thread():          # small matrices: BLAS threads only add latency
+        return _sem(data, model, estimator=estimator, group=group, group_equal=group_equal,
+                    missing=missing, bootstrap=bootstrap, ci=ci, seed=seed, level=level,
+                    fixed_x=fixed_x, max_iter=max_iter)
+
+
+def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, seed, level,
+         fixed_x, max_iter):
     if ci not in ("percentile", "bc", "bca"):
         raise ValueError(f"sem: ci must be 'percentile', 'bc' or 'bca', got {ci!r}")
     if not 0 < level < 1:
@@ -209,12 +217,12 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
     theta, fmin, H, iters, converged = problem.fit(max_iter=max_iter)
     if not converged:
         warnings.warn(f"sem: Fisher scoring did not converge in {iters} iterations; estimates "
-                      "are unreliable (result.converged is False)", RuntimeWarning, stacklevel=2)
+                      "are unreliable (result.converged is False)", RuntimeWarning, stacklevel=3)
     ev = np.linalg.eigvalsh(H) if H is not None and H.size else np.ones(1)
     if ev[0] <= 1e-10 * max(ev[-1], 1e-300):
         warnings.warn("sem: the information matrix is singular, so the model is probably not "
                       "identified (e.g. a factor with two indicators and no covariances); "
-                      "standard errors are unreliable", RuntimeWarning, stacklevel=2)
+                      "standard errors are unreliable", RuntimeWarning, stacklevel=3)
     vcov, E, B0g = problem.vcov(theta, H)
     se_theta = np.sqrt(np.clip(np.diag(vcov), 0, None))
     val = problem.model.values(theta)
@@ -224,7 +232,7 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
                   if r["op"] == "~~" and r["lhs"] == r["rhs"] and v < 0})
     if neg:
         warnings.warn(f"sem: negative variance (Heywood case) for {neg}, as lavaan warns; "
-                      "the solution is not admissible", UserWarning, stacklevel=2)
+                      "the solution is not admissible", UserWarning, stacklevel=3)
     std = _standardized(problem, theta)
     crit = stats.norm.ppf(0.5 + level / 2)
     par = pd.DataFrame({
@@ -264,7 +272,7 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
             draws_df = pd.DataFrame(draws, columns=defined["lhs"])
     elif bootstrap:
         warnings.warn("sem: bootstrap asked for but the model has no := definitions; "
-                      "parameters keep Wald intervals", UserWarning, stacklevel=2)
+                      "parameters keep Wald intervals", UserWarning, stacklevel=3)
     # fit measures
     chi2 = problem.minus2logl(theta) - problem.h1_minus2logl()
     chi2_b, dof_b, c_b = problem.baseline()
