@@ -77,6 +77,7 @@ class Problem:
         if isinstance(group_equal, str):
             group_equal = (group_equal,)
         self.func, self.estimator, self.missing = func, estimator, missing
+        self.model = None
         if not isinstance(data, pd.DataFrame):
             raise TypeError(f"{func}: data must be a pandas DataFrame, got {type(data).__name__}")
         self.parsed = model if isinstance(model, ParsedModel) else parse(model)
@@ -110,6 +111,10 @@ class Problem:
                                      "that is a linear combination of others)")
         self.covs, self.means = covs, means
         self.xm = [(mu[self.x_idx], S[np.ix_(self.x_idx, self.x_idx)]) for S, mu in zip(covs, means)]
+        self.N = sum(self.ns)
+        if getattr(self, "model", None) is not None:      # new data, same model (bootstrap):
+            self._refresh_fixed_x()                        # only the fixed x values change
+            return
         self.partable = build_partable(self.parsed, self.names, n_groups=self.G,
                                        group_equal=self.group_equal,
                                        meanstructure=self.meanstructure,
@@ -127,7 +132,18 @@ class Problem:
                 f"{self.func}: the model is not identified: {self.model.q} free parameters > "
                 f"{self.ndat} sample moments (df = {self.dof}). Lines: {lines}. Hint: fix more "
                 "parameters, or add indicators (3 per factor)")
-        self.N = sum(self.ns)
+
+    def _refresh_fixed_x(self):
+        if not self.fixed_x:
+            return
+        for k, r in enumerate(self.partable):
+            if r["exo"]:
+                g = r["group"] - 1
+                mean, cov = self.xm[g]
+                a = self.names["ov_x"].index(r["lhs"])
+                r["value"] = (float(mean[a]) if r["op"] == "~1"
+                              else float(cov[a, self.names["ov_x"].index(r["rhs"])]))
+                self.model.fixed_values[k] = r["value"]
 
     # ------------------------------------------------------------------ objective
     def f(self, theta):
