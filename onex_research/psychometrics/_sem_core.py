@@ -13,7 +13,7 @@ from . import _sem_engine as eng
 from ._lavaan_syntax import ModelSyntaxError, ParsedModel, parse, variables
 from ._sem_robust import (duplication_index, expected_h1, fiml_corrected_k, h1_info, moment_delta,
                           numeric_hessian, theta_scores)
-from ._sem_spec import build_partable, meanstructure_needed, start_values
+from ._sem_spec import build_partable, meanstructure_needed, simple_start, start_values
 
 __all__: list[str] = []
 
@@ -161,6 +161,8 @@ class Problem:
         """Fisher scoring until the Newton decrement g'H^-1g < tol (F scale)."""
         theta0 = start if start is not None else start_values(self.partable, self.names,
                                                               self.covs, self.means)
+        if not np.isfinite(self.f(theta0)):        # not positive definite: lavaan's simple start
+            theta0 = simple_start(self.partable, self.names, self.covs, self.means)
         with _one_thread():
             return eng.fisher_scoring(self.f, self.grad_info, theta0, max_iter=max_iter, tol=tol)
 

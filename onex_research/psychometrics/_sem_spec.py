@@ -137,6 +137,28 @@ def meanstructure_needed(parsed: ParsedModel, *, n_groups: int, missing: str) ->
     return n_groups > 1 or missing == "fiml" or any(f.op == "~1" for f in parsed.formulas)
 
 
+def simple_start(partable: list[dict], names: dict, covs: list, means: list) -> np.ndarray:
+    """lavaan's "simple" starting values: free loadings 1, paths and covariances 0, factor
+    variances 0.05, residual variances half the observed variance, intercepts the means."""
+    ov = names["observed"]
+    theta = np.zeros(max((r["free"] for r in partable), default=0))
+    for r in partable:
+        if not r["free"]:
+            continue
+        S, mean = covs[r["group"] - 1], means[r["group"] - 1]
+        op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+        if op == "=~":
+            v = 1.0
+        elif op == "~1":
+            v = float(mean[ov.index(lhs)]) if lhs in ov else 0.0
+        elif op == "~~" and lhs == rhs:
+            v = 0.5 * S[ov.index(lhs), ov.index(lhs)] if lhs in ov else 0.05
+        else:
+            v = 0.0
+        theta[r["free"] - 1] = v
+    return theta
+
+
 def start_values(partable: list[dict], names: dict, covs: list, means: list) -> np.ndarray:
     """Starting values for the free parameters: indicator loadings from the first principal
     component of each factor's indicators (marker scaled), factor variances from the marker,
@@ -158,9 +180,9 @@ def start_values(partable: list[dict], names: dict, covs: list, means: list) -> 
             marker = next((k for k, r in enumerate(ind) if not r["free"]), 0)
             scale = ind[marker]["value"] if not ind[marker]["free"] else 1.0
             ref = ld[marker] if abs(ld[marker]) > 1e-6 else 1e-6
-            for k, r in enumerate(ind):
-                lam[(f, r["rhs"])] = ld[k] / ref * scale
-            psi[f] = (ref / scale) ** 2
+            for k, r in enumerate(ind):             # a weak marker must not explode the rest
+                lam[(f, r["rhs"])] = float(np.clip(ld[k] / ref * scale, -5, 5))
+            psi[f] = max((ref / scale) ** 2, 0.05)
         common = {}
         for (f, x), l in lam.items():
             common[x] = common.get(x, 0.0) + l * l * psi[f]
