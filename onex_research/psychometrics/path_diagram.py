@@ -80,14 +80,32 @@ def plot_path_diagram(result: SEMResult, *, labels: dict | None = None, group=No
     for v in structural:
         by_level.setdefault(depth[v], []).append(v)
     pos = {}
-    dx, dy = 5.0, 4.4
-    for lv, vs in by_level.items():
-        for k, v in enumerate(vs):
-            pos[v] = (lv * dx, (k - (len(vs) - 1) / 2) * dy)
-    n_levels = max(by_level) + 1
-    max_rows = max(len(v) for v in by_level.values())
+    dx, dy = 5.0, (4.4 if show_indicators else 1.6)
+    preds: dict = {}
+    for a, b in zip(reg["rhs"], reg["lhs"]):
+        preds.setdefault(b, []).append(a)
+    for lv in sorted(by_level):
+        vs = by_level[lv]
+        if lv == 0:
+            ys = [(k - (len(vs) - 1) / 2) * dy for k in range(len(vs))]
+        else:                       # barycentre of the predecessors, then keep them dy apart
+            want = [np.mean([pos[a][1] for a in preds.get(v, []) if a in pos] or [0.0]) for v in vs]
+            order = np.argsort(want, kind="stable")
+            vs = [vs[k] for k in order]
+            ys = [want[k] for k in order]
+            for k in range(1, len(ys)):
+                ys[k] = max(ys[k], ys[k - 1] + dy)
+            shift = (np.mean(want) - np.mean(ys))
+            ys = [y + shift for y in ys]
+        for v, y in zip(vs, ys):
+            pos[v] = (lv * dx, y)
+    by_level = {lv: [v for v in structural if depth[v] == lv] for lv in by_level}
+    xs0, ys0 = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    pad = 2.6 if show_indicators else 0.8
+    width, height = max(xs0) - min(xs0) + 3, max(ys0) - min(ys0) + 2 * pad
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or (max(6, 3.2 * n_levels), max(4, 2.6 * max_rows + 2)))
+        fig, ax = plt.subplots(figsize=figsize or (float(np.clip(0.75 * width, 6, 16)),
+                                                   float(np.clip(0.75 * height, 3.5, 12))))
     else:
         fig = ax.figure
     w_lat, h_lat, w_obs, h_obs = 2.3, 1.0, 0.8, 0.5
@@ -130,9 +148,20 @@ def plot_path_diagram(result: SEMResult, *, labels: dict | None = None, group=No
                 bbox=dict(fc="white", ec="none", pad=0.3))
 
     coef = lambda row: f"{row['std']:.2f}{_stars([row['p']])[0] if np.isfinite(row['p']) else ''}"  # noqa: E731
-    for _, row in reg.iterrows():             # paths that skip a level bend around the middle
-        skip = abs(depth[row["lhs"]] - depth[row["rhs"]]) > 1
-        arrow(row["rhs"], row["lhs"], coef(row), rad=-0.35 if skip else 0.0)
+    def clearance(a, b, rad):
+        """Smallest distance from the arc a -> b (matplotlib arc3) to the other nodes."""
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        cx, cy = (x0 + x1) / 2 + rad * (y1 - y0), (y0 + y1) / 2 - rad * (x1 - x0)
+        t = np.linspace(0.1, 0.9, 17)[:, None]
+        pts = (1 - t) ** 2 * [x0, y0] + 2 * t * (1 - t) * [cx, cy] + t ** 2 * [x1, y1]
+        others = np.array([pos[v] for v in structural if v not in (a, b)] or [[1e9, 1e9]])
+        return np.min(np.hypot(*(pts[:, None, :] - others[None]).transpose(2, 0, 1)))
+
+    for _, row in reg.iterrows():    # paths that skip a level bend away from the nodes between
+        a, b, rad = row["rhs"], row["lhs"], 0.0
+        if abs(depth[b] - depth[a]) > 1:
+            rad = max((-0.35, 0.35), key=lambda r: clearance(a, b, r))
+        arrow(a, b, coef(row), rad=rad)
     if show_indicators:
         k_lat = 0
         for f in latent:
