@@ -24,7 +24,8 @@ from ._sem_fit import _cfi, _tli, fit_table, gfi_srmr
 
 __all__ = ["sem", "SEMResult", "ModelSyntaxError"]
 
-PAR_COLUMNS = ["lhs", "op", "rhs", "group", "label", "b", "se", "z", "p", "ci_low", "ci_high", "std"]
+PAR_COLUMNS = ["lhs", "op", "rhs", "group", "label", "b", "se", "z", "p", "ci_low", "ci_high", "std",
+               "std_se"]
 
 
 def _stars(p):
@@ -69,26 +70,23 @@ class SEMResult:
 
 
 def _standardized(problem, theta):
-    """lavaan's std.all for every parameter-table row."""
+    """lavaan's std.all for every parameter-table row: loadings and paths times
+    sd(predictor)/sd(outcome), variances over total variances, covariances as (residual)
+    correlations, intercepts over sd."""
     val = problem.model.values(theta)
     std = np.full(len(val), np.nan)
-    for grp in problem.model.groups:
-        sig, _, _ = grp.implied(val, full=True)
-        var = np.diag(sig)
-        _, S, _ = grp.matrices(val)
-        sd = np.sqrt(np.clip(var, 0, None))
-        for k, r in enumerate(grp.rows):
-            i, j, b, op = grp.i[k], grp.j[k], val[r], problem.partable[r]["op"]
-            if op == "=~":
-                std[r] = b * sd[j] / sd[i]
-            elif op == "~":
-                std[r] = b * sd[j] / sd[i]
-            elif op == "~1":
-                std[r] = b / sd[i] if sd[i] > 0 else np.nan
-            elif i == j:
-                std[r] = b / var[i]
-            else:                                   # residual covariance -> residual correlation
-                std[r] = b / np.sqrt(S[i, i] * S[j, j])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for grp in problem.model.groups:
+            sig, _, _ = grp.implied(val, full=True)
+            var = np.diag(sig)
+            S = grp.matrices(val)[1]
+            sd = np.sqrt(np.clip(var, 0, None))
+            b, i, j, mat = val[grp.rows], grp.i, grp.j, grp.mat
+            out = np.where(mat == 0, b * sd[j] / sd[i], np.nan)            # =~ and ~
+            out = np.where(mat == 2, b / sd[i], out)                        # ~1
+            rv = np.diag(S)
+            cov = np.where(i == j, b / var[i], b / np.sqrt(rv[i] * rv[j]))
+            std[grp.rows] = np.where(mat == 1, cov, out)
     return std
 
 
@@ -160,8 +158,9 @@ def sem(data: pd.DataFrame, model: str, *, estimator: str = "ML", group: str | N
         rmsea_ci_low, rmsea_ci_high, srmr, aic, bic, logl, n, npar, chi2_baseline,
         dof_baseline``; for MLR also ``chi2_scaled, p_scaled, scaling_factor,
         chi2_baseline_scaled, cfi_robust, tli_robust, rmsea_robust``.
-        ``parameters`` : ``lhs, op, rhs, group, label, b, se, z, p, ci_low, ci_high, std``
-        (std = lavaan's std.all); fixed parameters have ``se = 0`` and ``z, p`` NaN.
+        ``parameters`` : ``lhs, op, rhs, group, label, b, se, z, p, ci_low, ci_high, std,
+        std_se`` (std = lavaan's std.all, std_se its delta-method SE as
+        ``standardizedSolution``); fixed parameters have ``se = 0`` and ``z, p`` NaN.
         ``defined`` : the ``:=`` rows, same columns (delta-method ``se``; with
         ``bootstrap > 0``, ``ci_low, ci_high`` are bootstrap intervals and ``se_boot`` is the
         standard deviation of the draws).
@@ -233,7 +232,8 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
     if neg:
         warnings.warn(f"sem: negative variance (Heywood case) for {neg}, as lavaan warns; "
                       "the solution is not admissible", UserWarning, stacklevel=3)
-    std = _standardized(problem, theta)
+    std, std_se = delta_se(lambda t: _standardized(problem, t), theta, vcov)
+    std_se = np.where(np.isfinite(std_se) & (std_se > 1e-12), std_se, 0.0)
     crit = stats.norm.ppf(0.5 + level / 2)
     par = pd.DataFrame({
         "lhs": [r["lhs"] for r in pt], "op": [r["op"] for r in pt], "rhs": [r["rhs"] for r in pt],
@@ -243,6 +243,7 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
     par["p"] = 2 * stats.norm.sf(np.abs(par["z"]))
     par["ci_low"], par["ci_high"] = val - crit * se, val + crit * se
     par["std"] = std
+    par["std_se"] = std_se
 
     # defined parameters
     def label_values(t, use_std=False):
@@ -256,13 +257,15 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
         est, dse = delta_se(dfun, theta, vcov)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = est / dse
+        sfun = lambda t: evaluate(compiled, label_values(t, use_std=True))  # noqa: E731
+        dstd, dstd_se = delta_se(sfun, theta, vcov)
         defined = pd.DataFrame({
             "lhs": [c[0] for c in compiled], "op": ":=",
             "rhs": [d[1].replace(" ", "") for d in problem.parsed.defined],
             "group": 0, "label": [c[0] for c in compiled], "b": est, "se": dse, "z": z,
             "p": 2 * stats.norm.sf(np.abs(z)), "ci_low": est - crit * dse,
             "ci_high": est + crit * dse,
-            "std": evaluate(compiled, label_values(theta, use_std=True))})
+            "std": dstd, "std_se": dstd_se})
         if bootstrap:
             draws, jack = _bootstrap(problem, theta, dfun, int(bootstrap), seed,
                                      jackknife=ci == "bca")

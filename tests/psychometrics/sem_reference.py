@@ -46,6 +46,7 @@ def assert_parameters(res, ref, b_tol=1e-3, se_tol=1e-4):
     np.testing.assert_allclose(m["b"], m["est"], atol=b_tol)
     np.testing.assert_allclose(m["se"], m["se_r"].fillna(0), atol=se_tol)
     np.testing.assert_allclose(m["std"], m["std_r"], atol=1e-4)
+    np.testing.assert_allclose(m["std_se"], m["std_se_r"].fillna(0), atol=1e-4)  # delta method
     np.testing.assert_allclose(m["ci_low"], m["ci.lower"], atol=b_tol)
     np.testing.assert_allclose(m["ci_high"], m["ci.upper"], atol=b_tol)
     free = m["se_r"].fillna(0) > 0

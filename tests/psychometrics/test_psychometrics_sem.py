@@ -46,8 +46,8 @@ def test_poldem_defined_and_r2_match_lavaan(poldem_ml):
     pe = pd.DataFrame(LAV["poldem"]["parameters"])
     pe = pe[pe["op"] == ":="].set_index("lhs")
     d = poldem_ml.defined.set_index("lhs")
-    for col, rc in [("b", "est"), ("se", "se"), ("std", "std"), ("ci_low", "ci.lower"),
-                    ("ci_high", "ci.upper"), ("p", "pvalue")]:
+    for col, rc in [("b", "est"), ("se", "se"), ("std", "std"), ("std_se", "std_se"),
+                    ("ci_low", "ci.lower"), ("ci_high", "ci.upper"), ("p", "pvalue")]:
         np.testing.assert_allclose(d.loc[pe.index, col], pe[rc], atol=1e-4, err_msg=col)
     r2 = poldem_ml.r2.set_index("variable")["r2"]
     want = pd.Series(LAV["poldem"]["r2"])
@@ -58,7 +58,7 @@ def test_poldem_defined_and_r2_match_lavaan(poldem_ml):
 def test_result_shape(poldem_ml):
     assert isinstance(poldem_ml, SEMResult) and poldem_ml.converged
     assert list(poldem_ml.parameters.columns) == ["lhs", "op", "rhs", "label", "b", "se", "z", "p",
-                                                  "ci_low", "ci_high", "std"]
+                                                  "ci_low", "ci_high", "std", "std_se"]
     assert {"lhs", "b", "se", "std", "p", "sig"} <= set(poldem_ml.table.columns)
     html = poldem_ml._repr_html_()
     assert "dem65" in html and "indirect" in html

@@ -24,11 +24,12 @@ summarise <- function(fit) {
   pe <- parameterEstimates(fit)              # Wald CI, level = 0.95
   ss <- standardizedSolution(fit)            # std.all
   pe$std <- ss$est.std
+  pe$std_se <- ss$se                         # delta method
   if (is.null(pe$group)) pe$group <- 1L
   r2 <- lavInspect(fit, "rsquare")
   list(fit = as.list(unclass(fm)),
        parameters = pe[, intersect(c("lhs", "op", "rhs", "group", "label", "est", "se", "z",
-                                     "pvalue", "ci.lower", "ci.upper", "std"), names(pe))],
+                                     "pvalue", "ci.lower", "ci.upper", "std", "std_se"), names(pe))],
        r2 = if (is.list(r2)) lapply(r2, as.list) else as.list(r2),
        converged = lavInspect(fit, "converged"),
        information = lavInspect(fit, "options")$information)
