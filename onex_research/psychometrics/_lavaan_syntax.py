@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import OnexError
+
 __all__: list[str] = []
 
 _NAME = r"[A-Za-z_.\u4e00-\u9fff][\w.\u4e00-\u9fff]*"
 _OPS = ("=~", "~~", ":=", "~")
 
 
-class ModelSyntaxError(ValueError):
-    """A line of lavaan model syntax that cannot be used; the message quotes it."""
+class ModelSyntaxError(OnexError):
+    """A line of lavaan model syntax that cannot be used; the message quotes it
+    (a ``ValueError``, through :class:`onex_research.errors.OnexError`)."""
 
 
 @dataclass
