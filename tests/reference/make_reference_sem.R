@@ -160,6 +160,7 @@ res$harman <- list(proportion = unname(pc$Vaccounted["Proportion Var", 1]),
 
 res$versions <- list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
                      psych = as.character(packageVersion("psych")))
-write_json(res, file.path(out, "lavaan_sem.json"), digits = NA, auto_unbox = TRUE,
+write_json(res, file.path(out, "lavaan_sem.json"), digits = I(10), auto_unbox = TRUE,
+           dataframe = "columns",
            pretty = TRUE, na = "null")
 cat("done\n")
