@@ -232,7 +232,8 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
     if neg:
         warnings.warn(f"sem: negative variance (Heywood case) for {neg}, as lavaan warns; "
                       "the solution is not admissible", UserWarning, stacklevel=3)
-    std, std_se = delta_se(lambda t: _standardized(problem, t), theta, vcov)
+    std, std_se, J_std = delta_se(lambda t: _standardized(problem, t), theta, vcov,
+                                  central=False, jacobian=True)
     std_se = np.where(np.isfinite(std_se) & (std_se > 1e-12), std_se, 0.0)
     crit = stats.norm.ppf(0.5 + level / 2)
     par = pd.DataFrame({
@@ -246,8 +247,8 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
     par["std_se"] = std_se
 
     # defined parameters
-    def label_values(t, use_std=False):
-        v = _standardized(problem, t) if use_std else problem.model.values(t)
+    def label_values(t):
+        v = problem.model.values(t)
         return {lab: v[k] for lab, k in labels.items()}
 
     dfun = lambda t: evaluate(compiled, label_values(t))                     # noqa: E731
@@ -257,8 +258,14 @@ def _sem(data, model, *, estimator, group, group_equal, missing, bootstrap, ci, 
         est, dse = delta_se(dfun, theta, vcov)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = est / dse
-        sfun = lambda t: evaluate(compiled, label_values(t, use_std=True))  # noqa: E731
-        dstd, dstd_se = delta_se(sfun, theta, vcov)
+        # std of := rows: the same function of the standardized labels; chain rule through
+        # the Jacobian of std.all (no more standardizations)
+        rows = list(labels.values())
+        sfun = lambda x: evaluate(compiled, dict(zip(labels, x)))            # noqa: E731
+        dstd, _, J_lab = delta_se(sfun, std[rows], np.zeros((len(rows), len(rows))),
+                                  jacobian=True)
+        J_def = J_lab @ J_std[rows]
+        dstd_se = np.sqrt(np.clip(np.einsum("ik,kl,il->i", J_def, vcov, J_def), 0, None))
         defined = pd.DataFrame({
             "lhs": [c[0] for c in compiled], "op": ":=",
             "rhs": [d[1].replace(" ", "") for d in problem.parsed.defined],
