@@ -2,7 +2,6 @@
 of psychTools::bfi, A1-A5 and C1-C5 with their missing answers
 (tests/reference/make_reference_sem.R)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
