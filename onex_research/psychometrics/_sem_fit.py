@@ -44,17 +44,26 @@ def gfi_srmr(groups_obs, groups_est, ns, *, meanstructure, x_idx=()):
     gfi, srmr = [], []
     for (S, ybar), (sig, mu) in zip(groups_obs, groups_est):
         p = len(S)
-        vi, vj = np.array(duplication_index(p)).T
-        V = expected_h1(sig, meanstructure=meanstructure)
-        keep = ~(np.isin(vi, x_idx) & np.isin(vj, x_idx))
-        if meanstructure:
-            keep = np.concatenate([~np.isin(np.arange(p), x_idx), keep])
-        V = V * np.outer(keep, keep)
-        obs, est = S[vi, vj], sig[vi, vj]
-        if meanstructure:
-            obs, est = np.concatenate([ybar, obs]), np.concatenate([mu, est])
-        d = obs - est
-        gfi.append(1 - (d @ V @ d) / (obs @ V @ obs))
+        if len(x_idx):              # weights of the fixed-x moments are zero: vech form
+            vi, vj = np.array(duplication_index(p)).T
+            V = expected_h1(sig, meanstructure=meanstructure)
+            keep = ~(np.isin(vi, x_idx) & np.isin(vj, x_idx))
+            if meanstructure:
+                keep = np.concatenate([~np.isin(np.arange(p), x_idx), keep])
+            V = V * np.outer(keep, keep)
+            obs, est = S[vi, vj], sig[vi, vj]
+            if meanstructure:
+                obs, est = np.concatenate([ybar, obs]), np.concatenate([mu, est])
+            d = obs - est
+            gfi.append(1 - (d @ V @ d) / (obs @ V @ obs))
+        else:                       # the same quadratic forms as traces
+            inv = np.linalg.inv(sig)
+            R, O = inv @ (S - sig), inv @ S
+            t1, t2 = 0.5 * np.sum(R * R.T), 0.5 * np.sum(O * O.T)
+            if meanstructure:
+                d = ybar - mu
+                t1, t2 = t1 + d @ inv @ d, t2 + ybar @ inv @ ybar
+            gfi.append(1 - t1 / t2)
         sd = np.sqrt(np.diag(S))
         r = ((S - sig) / np.outer(sd, sd))[np.tril_indices(p)]
         if meanstructure:
