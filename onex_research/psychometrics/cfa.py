@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-from threadpoolctl import threadpool_limits
-
-from ._cfa_ml import _fit_ml, _numeric_jacobian, _Spec, _standardize, _z_table
+from ._cfa_ml import _numeric_jacobian, _Spec, _standardize, _z_table
+from ._lavaan_syntax import Formula, ParsedModel
+from ._sem_core import Problem
 
 __all__ = ["cfa", "CFAResult", "htmt", "fornell_larcker"]
 
@@ -141,7 +141,8 @@ class CFAResult:
                 + "<h5>Fornell-Larcker</h5>" + self.fornell_larcker.to_html(float_format=lambda v: f"{v:.3f}"))
 
 
-def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
+def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95,
+        reliability: str = "standardized") -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, with ``lavaan::cfa``'s defaults.
 
     Parameters
@@ -156,6 +157,11 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
         free and uncorrelated. An item may load on more than one factor.
     level : float, keyword-only
         Coverage of the Wald confidence intervals in ``parameters`` (default 0.95).
+    reliability : {"standardized", "semtools"}, keyword-only
+        Which CR and AVE fill ``reliability`` (see Notes). ``"standardized"`` (default):
+        Fornell & Larcker's formulas on the standardized loadings. ``"semtools"``: the
+        variants of ``semTools::compRelSEM`` and ``semTools::AVE`` (0.5-6 defaults,
+        ``obs.var = TRUE``).
 
     Returns
     -------
@@ -177,7 +183,8 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     S is the biased covariance matrix (divided by n). The ML discrepancy
     F = log|Σ| + tr(SΣ⁻¹) − log|S| − p is minimized by Fisher scoring with analytic
     gradients; χ² = n·F_min (lavaan uses N, not N − 1, for a single group). The baseline
-    is the independence model (χ²_b = n(Σ log s_ii − log|S|), df_b = p(p−1)/2).
+    is the independence model (χ²_b = n(Σ log s_ii − log|S|), df_b = p(p−1)/2). The estimation runs on
+    the engine of :func:`sem` (the dict becomes ``factor =~ item + ...`` formulas).
     CFI = 1 − max(χ² − df, 0)/max(χ² − df, χ²_b − df_b, 0);
     TLI = (χ²_b/df_b − χ²/df)/(χ²_b/df_b − 1);
     RMSEA = sqrt(max(χ² − df, 0)/(df·n)), with a 90% CI from the noncentral χ²
@@ -188,10 +195,13 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     H = Δ'(Σ⁻¹⊗Σ⁻¹)Δ (lavaan's ``information="expected"``); standardized SEs use the delta
     method with a numerical Jacobian.
 
-    CR = (Σλ)²/((Σλ)² + Σ(1 − λ²)) and AVE = mean(λ²) use the standardized loadings
-    (Fornell & Larcker, 1981); reverse-keyed items should be recoded first, since a
-    negative loading lowers CR. ``semTools::compRelSEM`` uses model-implied total
-    variances instead and can differ.
+    ``reliability="standardized"``: CR = (Σλ)²/((Σλ)² + Σ(1 − λ²)) and AVE = mean(λ²) on
+    the standardized loadings λ (Fornell & Larcker, 1981; CR is Jöreskog's/Raykov's ω with
+    standardized parameters). Reverse-keyed items should be recoded first, since a
+    negative loading lowers CR. ``reliability="semtools"``: ω = (Σλ)²ψ / 1'S1 and
+    AVE = Σλ²ψ / Σ s_ii on the unstandardized loadings λ, the factor variance ψ and the
+    observed (ML) covariances S of the factor's items, as ``semTools::compRelSEM(fit)``
+    and ``semTools::AVE(fit)``; they differ when item variances differ.
 
     Agreement with lavaan 0.6-14 (HolzingerSwineford1939 3-factor, with a cross-loading and
     with df = 0; a simulated model with χ² < df; bfi 5 x 5): fit indices within 5e-8,
@@ -222,11 +232,8 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     if np.linalg.matrix_rank(S) < p:
         raise ValueError("cfa: the item covariance matrix is singular (an item is constant or "
                          "a linear combination of others)")
-    # small matrices: OpenBLAS threads only add latency (5x slower on a busy machine)
-    with threadpool_limits(1, user_api="blas"):
-        theta, f_min, H, iters = _fit_ml(spec, S)
+    theta, f_min, vcov, iters = _fit_on_sem_engine(X, factors, items, model, spec)
     sigma = spec.sigma(theta)
-    vcov = 2.0 / n * np.linalg.inv(H)
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     std, J = _numeric_jacobian(lambda t: _standardize(spec, t), theta)
     lam, phi, psi = spec.unpack(theta)
@@ -271,9 +278,19 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     sd_lv = np.sqrt(np.diag(phi))
     phi_df = pd.DataFrame(phi / np.outer(sd_lv, sd_lv), index=pd.Index(factors, name="factor"),
                           columns=pd.Index(factors, name="factor"))
+    if reliability not in ("standardized", "semtools"):
+        raise ValueError(f"cfa: reliability must be 'standardized' or 'semtools', got {reliability!r}")
     rel = {}
-    for f in factors:
-        lam_s = loadings.loc[loadings["factor"] == f, "std"].to_numpy()
+    for k, f in enumerate(factors):
+        sel = loadings["factor"] == f
+        if reliability == "semtools":
+            lam_u = loadings.loc[sel, "b"].to_numpy()
+            idx = [items.index(i) for i in loadings.loc[sel, "item"]]
+            s_f = S[np.ix_(idx, idx)]
+            rel[f] = {"cr": lam_u.sum() ** 2 * phi[k, k] / s_f.sum(),
+                      "ave": np.sum(lam_u ** 2) * phi[k, k] / np.trace(s_f), "n_items": len(idx)}
+            continue
+        lam_s = loadings.loc[sel, "std"].to_numpy()
         s2, err = lam_s.sum() ** 2, np.sum(1 - lam_s ** 2)
         rel[f] = {"cr": s2 / (s2 + err), "ave": np.mean(lam_s ** 2), "n_items": len(lam_s)}
     reliability = pd.DataFrame.from_dict(rel, orient="index")
@@ -284,6 +301,38 @@ def cfa(data: pd.DataFrame, model: dict, *, level: float = 0.95) -> CFAResult:
     fit = _fit_indices(S, sigma, f_min, n, dof, p)
     return CFAResult(fit=fit, loadings=loadings, phi=phi_df, reliability=reliability,
                      parameters=par, residuals=resid, excluded=excluded, model=model, iterations=iters)
+
+
+def _fit_on_sem_engine(X, factors, items, model, spec):
+    """Estimate with the :func:`sem` engine (Fisher scoring, expected information) and return
+    theta and vcov in ``_Spec``'s order (free loadings by item, factor (co)variances,
+    residual variances), which the tables below are built from. The dict is turned into
+    formulas directly, so item and factor names need not be lavaan identifiers."""
+    parsed = ParsedModel([Formula(f, "=~", it, None, f"{f} =~ {' + '.join(its)}")
+                          for f, its in model.items() for it in its])
+    problem = Problem(pd.DataFrame(X, columns=items), parsed, func="cfa")
+    theta_e, f_min, H, iters, converged = problem.fit(tol=1e-15)   # as the former cfa engine
+    if not converged:
+        warnings.warn(f"cfa: Fisher scoring did not converge in {iters} iterations; "
+                      "estimates are unreliable", RuntimeWarning, stacklevel=3)
+    try:
+        vcov_e = 2.0 / problem.N * np.linalg.inv(H)
+    except np.linalg.LinAlgError:
+        raise ValueError("cfa: the information matrix is singular; the model is not "
+                         "identified for these data (check factors with 2 items, or "
+                         "items that are copies of each other)") from None
+    where = {}
+    for r in problem.partable:
+        if r["free"]:
+            key = (r["op"], r["lhs"], r["rhs"])
+            where[key] = r["free"] - 1
+            if r["op"] == "~~":
+                where[("~~", r["rhs"], r["lhs"])] = r["free"] - 1
+    perm = [where[("=~", factors[f], items[i])] for i, f in spec.lam_idx]
+    perm += [where[("~~", factors[f], factors[g])] for f, g in spec.phi_idx]
+    perm += [where[("~~", it, it)] for it in items]
+    perm = np.array(perm)
+    return theta_e[perm], f_min, vcov_e[np.ix_(perm, perm)], iters
 
 
 def htmt(data: pd.DataFrame, model: dict, *, absolute: bool = True, htmt2: bool = False) -> pd.DataFrame:
