@@ -100,13 +100,29 @@ class Runner:
                 nxt += 1
             yield fut.result()
 
-    def persist(self, objs):
-        """Keep delayed results in the cluster's memory (threads: compute them now)."""
+    def persist(self, objs, *, desc=""):
+        """Keep delayed results in memory (the cluster's, or this process's on threads)."""
+        objs = list(objs)
         if self.client is None:
             import dask
 
+            if self.progress:
+                from dask.diagnostics import ProgressBar
+
+                if desc:
+                    print(desc, file=sys.stderr)
+                with ProgressBar(out=sys.stderr):
+                    return list(dask.persist(*objs, scheduler="threads"))
             return list(dask.persist(*objs, scheduler="threads"))
-        return self.client.persist(list(objs))
+        out = self.client.persist(objs)
+        if self.progress:
+            from distributed import progress
+
+            if desc:
+                print(desc, file=sys.stderr)
+            progress(out)
+            print(file=sys.stderr)
+        return out
 
     def shared(self, obj):
         """``obj`` as one object every task can use: scattered to every worker once."""

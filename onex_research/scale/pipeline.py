@@ -104,7 +104,7 @@ def prepare(ddf, column, runner, *, group=None, spec=None, mapping, offsets, ros
     out = [delayed(steps.prepare_partition)(p, offsets[i], column=column, group=group, spec=spec,
                                             mapping=shared, roster=roster, schools=schools)
            for i, p in enumerate(parts)]
-    return runner.persist(out)
+    return runner.persist(out, desc="pass 2/5: redaction and segmentation")
 
 
 def _topic_sums(prepared, model, vocab):
@@ -188,6 +188,10 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     tm_idf = np.log((1 + n) / (1 + df_all.loc[tv].to_numpy(dtype=float))) + 1.0 if tv else None
     model = StreamingTopics(k, method=method, batch_size=batch_size, passes=passes, top_n=top_words,
                             random_state=seed)
+    if runner.progress:
+        import sys
+
+        print(f"pass 5/5: streaming {method} over {m} partitions, then topic shares", file=sys.stderr)
     blocks = lambda: runner.iter_compute([delayed(steps.vectorize_partition)(p, tv_shared) for p in prepared])  # noqa: E731
     model.fit(blocks, tv, n_docs=n, idf=tm_idf)
     H = model.topic_word_.to_numpy()
@@ -195,7 +199,7 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     model_shared = runner.shared(model)
     res = runner.compute([delayed(_topic_sums)(p, model_shared, tv_shared) for p in prepared]
                          + [delayed(_binary_columns)(p, tv_shared, top_cols) for p in prepared],
-                         desc="pass 5/5: topic shares and coherence")
+                         desc="")
     from scipy import sparse
 
     Xb = sparse.vstack(res[m:], format="csr")
