@@ -127,8 +127,9 @@ def _pii(kind, template, rng):
 
 def _chunk(seed, index, size, pii_rate, two_theme_rate):
     rng = np.random.default_rng([int(seed), int(index)])
-    roles = rng.choice(len(_ROLES), size=size, p=_ROLE_P)
-    provinces = rng.integers(len(_PROVINCES), size=size)
+    # drawn for a whole chunk, so that a shorter last chunk is a prefix of the full one
+    roles = rng.choice(len(_ROLES), size=CHUNK, p=_ROLE_P)
+    provinces = rng.integers(len(_PROVINCES), size=CHUNK)
     rows, truth = [], []
     for i in range(size):
         role = _ROLES[roles[i]]
