@@ -124,6 +124,13 @@ class Runner:
             print(file=sys.stderr)
         return out
 
+    def wait(self, objs) -> None:
+        """Block until persisted results are in memory (no-op on threads: already computed)."""
+        if self.client is not None:
+            from distributed import futures_of, wait
+
+            wait(futures_of(list(objs)))
+
     def shared(self, obj):
         """``obj`` as one object every task can use: scattered to every worker once."""
         import dask

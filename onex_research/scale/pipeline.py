@@ -12,6 +12,7 @@ Passes over the partitions (each a list of ``dask.delayed`` tasks, one per parti
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,9 @@ class OpenEndedResult:
     redactions : DataFrame
         :func:`onex_research.text.mapping_summary`: identifiers replaced, per kind.
     n_answers : int
+    seconds : dict
+        Wall-clock seconds per pass (``identifiers``, ``prepare``, ``coding``, ``keywords``,
+        ``topics``).
     mapping : dict
         original -> pseudonym. Private: never write it into reports.
     """
@@ -67,6 +71,7 @@ class OpenEndedResult:
     redactions: pd.DataFrame
     n_answers: int
     mapping: dict = field(repr=False)
+    seconds: dict = field(default_factory=dict)
 
     def tables(self) -> dict:
         """name -> table, the public tables (no mapping)."""
@@ -153,12 +158,23 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
         spec = segmenter
     else:
         spec = SegmenterSpec.from_segmenter(segmenter)
+    clock, seconds = time.perf_counter(), {}
+
+    def lap(name):
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = now - clock
+        clock = now
+
     mapping, offsets = identifier_pass(ddf, column, runner, roster=roster, schools=schools)
+    lap("identifiers")
     n = offsets[-1]
     if n == 0:
         raise ValueError(f"the export has no answers in column {column!r}")
     prepared = prepare(ddf, column, runner, group=group, spec=spec, mapping=mapping, offsets=offsets,
                        roster=roster, schools=schools)
+    runner.wait(prepared)
+    lap("prepare")
     # pass 3: coding and counts
     hits = [delayed(steps.code_partition)(p, frame_arg) for p in prepared]
     tasks = ([delayed(steps.code_matrix_partition)(p, h, frame_arg) for p, h in zip(prepared, hits)]
@@ -172,6 +188,7 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     freqs = steps.frequencies_table(counts, top=top_terms)
     totals = counts[counts["word"] == ""].sort_values("first")
     group_order = list(totals["group"])
+    lap("coding")
     # pass 4: keywords with the corpus IDF over every term
     df_all = counts[counts["word"] != ""].groupby("word")["docs"].sum().sort_index()
     terms = list(df_all.index)
@@ -181,6 +198,7 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     kw = runner.compute([delayed(steps.keyword_partition)(p, vocab_all, idf_shared) for p in prepared],
                         desc="pass 4/5: keywords")
     keywords = steps.keywords_table(kw, terms, group_order, top=top_keywords)
+    lap("keywords")
     # pass 5: streamed topic model
     tv = topic_vocabulary(counts, min_df=min_df, max_df=max_df, n_docs=n)
     tv_index = {t: j for j, t in enumerate(tv)}
@@ -216,6 +234,7 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     corpus = pd.DataFrame({"group": totals["group"].to_numpy(), "answers": totals["docs"].to_numpy(),
                            "empty": totals["empty"].to_numpy(), "tokens": totals["n"].to_numpy()})
     corpus = corpus.set_index("group").astype("int64")
+    lap("topics")
     return OpenEndedResult(corpus=corpus, codes=codes, exemplars=ex, frequencies=freqs, keywords=keywords,
                            topics=topics, top_words=model.top_words_, redactions=mapping_summary(mapping),
-                           n_answers=int(n), mapping=mapping)
+                           n_answers=int(n), mapping=mapping, seconds=seconds)

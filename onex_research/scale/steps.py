@@ -59,8 +59,9 @@ def prepare_partition(df, offset, *, column, group, spec, mapping, roster=None, 
     groups = (df[group].astype(object).where(df[group].notna(), "").tolist() if group is not None
               else ["all"] * len(df))
     return pd.DataFrame({"doc": np.arange(offset, offset + len(df), dtype="int64"),
-                         "group": pd.Series(groups, dtype=object), "text": pd.Series(texts, dtype=object),
-                         "tokens": pd.Series([TOKEN_SEP.join(t) for t in toks], dtype=object),
+                         # Arrow-backed strings: about a third of the memory of Python objects
+                         "group": pd.Series(groups, dtype="str"), "text": pd.Series(texts, dtype="str"),
+                         "tokens": pd.Series([TOKEN_SEP.join(t) for t in toks], dtype="str"),
                          "n_tokens": np.array([len(t) for t in toks], dtype="int64")})
 
 

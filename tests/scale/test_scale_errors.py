@@ -46,13 +46,14 @@ def test_missing_group_column_exits_2_with_one_line(csv_export, tmp_path, capsys
 
 
 def _corrupt(csv_export, row):
-    """Put invalid UTF-8 into the answer of ``row``; returns the byte offset of the bad byte."""
+    """Put invalid UTF-8 after the first comma of ``row``; returns the byte offset of the bad byte."""
     data = csv_export.read_bytes()
     lines = data.split(b"\n")
     target = lines[row + 1]
-    lines[row + 1] = target[:-4] + b"\xff\xfe" + target[-4:]
+    cut = target.index(b",") + 1  # an ASCII boundary: no character is cut in two
+    lines[row + 1] = target[:cut] + b"\xff\xfe" + target[cut:]
     csv_export.write_bytes(b"\n".join(lines))
-    return sum(len(x) + 1 for x in lines[:row + 1]) + len(target) - 4
+    return sum(len(x) + 1 for x in lines[:row + 1]) + cut
 
 
 @pytest.mark.parametrize("kind", ["threads", "cluster"])
