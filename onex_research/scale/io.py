@@ -21,13 +21,15 @@ __all__ = ["csv_byte_ranges", "read_csv_range", "read_export", "xlsx_to_parquet"
 
 DEFAULT_BLOCKSIZE = 16_000_000  #: bytes per CSV partition (about 500,000 short answers)
 _BOM = b"\xef\xbb\xbf"
+_CHUNK = 8 << 20  # bytes read at a time when scanning for partition boundaries
 
 
 def csv_byte_ranges(path, blocksize=DEFAULT_BLOCKSIZE) -> tuple[bytes, list]:
     """The header line and the ``(start, stop)`` byte ranges of a CSV file's rows.
 
     Each range ends just after a line break outside double quotes (RFC 4180 quoting:
-    ``""`` inside a field keeps the count even), at or after ``start + blocksize``.
+    ``""`` inside a field keeps the count even), at or after ``start + blocksize``. The
+    file is scanned once, in chunks of 8 MB: memory does not grow with the file.
 
     Returns
     -------
@@ -36,18 +38,46 @@ def csv_byte_ranges(path, blocksize=DEFAULT_BLOCKSIZE) -> tuple[bytes, list]:
     ranges : list of (int, int)
     """
     path = Path(path)
-    data = path.read_bytes()  # one sequential scan; the partitions are read again by the workers
-    start = len(_BOM) if data.startswith(_BOM) else 0
-    end = _record_end(data, start)
-    header, ranges, pos = data[start:end], [], end
-    while pos < len(data):
-        target = pos + max(int(blocksize), 1)
-        if target >= len(data):
-            stop = len(data)
-        else:  # the quote state at ``target``: pos starts a record, so outside quotes
-            stop = _record_end(data, target, quoted=data.count(b'"', pos, target) % 2 == 1)
-        ranges.append((pos, stop))
-        pos = stop
+    size = path.stat().st_size
+    blocksize = max(int(blocksize), 1)
+    with open(path, "rb") as fh:
+        first = fh.read(max(_CHUNK, 1 << 20))
+        start = len(_BOM) if first.startswith(_BOM) else 0
+        end = _record_end(first, start)
+        while end == len(first) and len(first) < size:  # a header longer than the first read
+            first += fh.read(_CHUNK)
+            end = _record_end(first, start)
+        header = first[start:end]
+        ranges, pos, target, quoted, offset = [], end, end + blocksize, False, end
+        fh.seek(end)
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            i, n = 0, len(chunk)
+            while i < n:
+                if offset + n <= target:  # no cut in the rest of this chunk
+                    quoted ^= chunk.count(b'"', i) % 2 == 1
+                    break
+                t = max(target - offset, i)
+                quoted ^= chunk.count(b'"', i, t) % 2 == 1
+                i = t
+                while True:  # the first line break outside quotes from i
+                    nl = chunk.find(b"\n", i)
+                    if nl < 0:
+                        quoted ^= chunk.count(b'"', i) % 2 == 1
+                        i = n
+                        break
+                    quoted ^= chunk.count(b'"', i, nl) % 2 == 1
+                    i = nl + 1
+                    if not quoted:
+                        ranges.append((pos, offset + i))
+                        pos = offset + i
+                        target = pos + blocksize
+                        break
+            offset += n
+    if pos < size:
+        ranges.append((pos, size))
     return header, ranges
 
 
