@@ -25,6 +25,7 @@ from onex_research.text import load_frame, mapping_summary, npmi_coherence
 
 from . import steps
 from ._worker import SegmenterSpec
+from .io import check_columns
 from .redaction import merge_identifiers, partition_identifiers
 from .topics import StreamingTopics, topic_vocabulary
 
@@ -148,7 +149,13 @@ def run_open_ended(ddf, column, runner, *, group=None, roster=None, schools=None
     Returns
     -------
     OpenEndedResult
+
+    Raises
+    ------
+    MissingColumnError
+        If ``column`` or ``group`` is not a column of ``ddf``.
     """
+    check_columns(ddf.columns, [column, group], None)
     frame = frame if frame is not None else CORPUS / "coding_frame.yaml"
     frame_obj = load_frame(frame) if not hasattr(frame, "codes") else frame
     frame_arg = frame if not hasattr(frame, "codes") else frame_obj

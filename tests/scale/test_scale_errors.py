@@ -103,3 +103,13 @@ def test_mapping_is_refused_under_reports(csv_export, tmp_path, capsys):
                  "--mapping", str(tmp_path / "reports" / "map.json")])
     assert code == 2 and "refusing" in capsys.readouterr().err
     assert not (tmp_path / "reports" / "map.json").exists()
+
+
+def test_missing_column_of_a_dask_frame(sample):
+    import dask.dataframe as dd
+
+    from onex_research.scale import run_open_ended
+
+    ddf = dd.from_pandas(sample.answers, npartitions=2)
+    with pytest.raises(MissingColumnError, match="no column 'grade'"):
+        run_open_ended(ddf, "answer", Runner(None, progress=False), group="grade")
