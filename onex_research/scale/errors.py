@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from onex_research.text.errors import TextError
 
-__all__ = ["ScaleError", "MissingColumnError", "UndecodablePartitionError", "SchedulerError"]
+__all__ = ["ScaleError", "MissingColumnError", "UndecodablePartitionError", "MalformedPartitionError",
+           "SchedulerError"]
 
 
 class ScaleError(TextError):
@@ -44,6 +45,10 @@ def _rebuild(cls, text, path, start, stop):
     Exception.__init__(err, text)
     err.path, err.line, err.start, err.stop = path, None, start, stop
     return err
+
+
+class MalformedPartitionError(UndecodablePartitionError):
+    """A CSV partition that decodes but does not parse (a row with too many fields)."""
 
 
 class SchedulerError(ScaleError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import MissingColumnError, UndecodablePartitionError
+from .errors import MalformedPartitionError, MissingColumnError, UndecodablePartitionError
 
 __all__ = ["csv_byte_ranges", "read_csv_range", "read_export", "xlsx_to_parquet", "check_columns",
            "DEFAULT_BLOCKSIZE"]
@@ -104,6 +104,9 @@ def read_csv_range(path, start: int, stop: int, header: bytes, *, encoding="utf-
     UndecodablePartitionError
         If the bytes cannot be decoded with ``encoding``; names the file, the byte range
         and the first bad byte's offset.
+    MalformedPartitionError
+        If the decoded text does not parse as CSV (an unclosed quote); names the file
+        and the byte range.
     """
     with open(path, "rb") as fh:
         fh.seek(start)
@@ -117,7 +120,15 @@ def read_csv_range(path, start: int, stop: int, header: bytes, *, encoding="utf-
             f"{part}bytes {start}-{stop}: cannot decode as {encoding} (first bad byte at offset {bad}: "
             f"{raw[max(err.start - len(header), 0):err.end - len(header)]!r}); re-save the export as UTF-8 "
             f"or pass --encoding (gb18030 for GBK exports)", path=path, start=start, stop=stop) from None
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, usecols=usecols)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, usecols=usecols)
+    except pd.errors.ParserError as err:
+        part = "" if index is None else f"partition {index}, "
+        detail = str(err).strip().splitlines()[-1]
+        raise MalformedPartitionError(
+            f"{part}bytes {start}-{stop}: cannot parse as CSV ({detail}; lines count from the partition's "
+            f"first row after the header): a row with more fields than the header, or an unclosed quote",
+            path=path, start=start, stop=stop) from None
 
 
 def _head(path, header: bytes, encoding) -> pd.DataFrame:

@@ -113,3 +113,16 @@ def test_missing_column_of_a_dask_frame(sample):
     ddf = dd.from_pandas(sample.answers, npartitions=2)
     with pytest.raises(MissingColumnError, match="no column 'grade'"):
         run_open_ended(ddf, "answer", Runner(None, progress=False), group="grade")
+
+
+def test_malformed_partition_is_named_by_file_and_byte_range(csv_export):
+    from onex_research.scale import MalformedPartitionError
+
+    lines = csv_export.read_bytes().split(b"\n")
+    lines[150] = lines[150].rsplit(b",", 1)[0] + ',"未闭合的回答'.encode()  # a quote that never closes
+    csv_export.write_bytes(b"\n".join(lines))
+    bad = sum(len(x) + 1 for x in lines[:150])
+    ddf = read_export(csv_export, ["answer"], blocksize=2000)
+    with pytest.raises(MalformedPartitionError, match="cannot parse as CSV") as err:
+        identifier_pass(ddf, "answer", Runner(None, progress=False))
+    assert err.value.start <= bad < err.value.stop and str(csv_export) in str(err.value)
