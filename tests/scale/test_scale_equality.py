@@ -7,7 +7,7 @@ partitionings (uneven, one answer per partition at the start, a single partition
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import partitions
+from scale_helpers import partitions
 
 from onex_research.scale import Runner, load_counts, run_open_ended
 from onex_research.scale.pipeline import identifier_pass, prepare
