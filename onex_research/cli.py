@@ -223,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default: %(default)s)")
     p.set_defaults(func=cmd_interviews)
 
+    from .scale.command import add_parser as add_open_ended  # onex-research open-ended (Dask)
+    add_open_ended(sub, [common])
+
     p = sub.add_parser("reproduce", parents=[common], help="run every notebook; write report.html and manifest.json",
                        description="Run the study's notebooks on an export, an instrument and a corpus, and write "
                        "the executed notebooks (HTML), every table (.csv/.docx/.tex/.md) and figure (.png/.svg), "

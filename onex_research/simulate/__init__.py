@@ -2,6 +2,7 @@
 
 from .survey import *  # noqa: F401,F403
 from .corpus import *  # noqa: F401,F403
-from . import survey as _survey, corpus as _corpus
+from .open_ended import *  # noqa: F401,F403
+from . import survey as _survey, corpus as _corpus, open_ended as _open_ended
 
-__all__ = list(_survey.__all__) + list(_corpus.__all__)
+__all__ = list(_survey.__all__) + list(_corpus.__all__) + list(_open_ended.__all__)
