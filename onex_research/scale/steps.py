@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from onex_research.text import code, code_matrix, exemplars
+from onex_research.text import code, code_matrix, exemplars, wilson_interval
 from onex_research.text._cache import _SEP
 
 from . import _worker
@@ -95,9 +95,10 @@ def combine_code_matrix(parts) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``code, label_zh, group, hits, units, interviews, n_interviews, pct_interviews``
-        as :func:`~onex_research.text.code_matrix` on the whole export (``interviews``
-        counts answers).
+        ``code, label_zh, group, hits, units, interviews, n_interviews, pct_interviews,
+        pct_ci_low, pct_ci_high, mentions_per_interview`` as
+        :func:`~onex_research.text.code_matrix` on the whole export (``interviews`` counts
+        answers; the Wilson interval is text's :func:`~onex_research.text.wilson_interval`).
     """
     df = pd.concat(parts, ignore_index=True)
     codes = list(dict.fromkeys(df["code"]))
@@ -108,6 +109,10 @@ def combine_code_matrix(parts) -> pd.DataFrame:
     out["code"] = out["code"].astype(object)
     n = out["n_interviews"].to_numpy(dtype=float)
     out["pct_interviews"] = np.where(n > 0, 100.0 * out["interviews"] / np.where(n > 0, n, 1), np.nan)
+    ci = [wilson_interval(int(k), int(m)) for k, m in zip(out["interviews"], out["n_interviews"])]
+    out["pct_ci_low"] = [100.0 * lo for lo, _ in ci]
+    out["pct_ci_high"] = [100.0 * hi for _, hi in ci]
+    out["mentions_per_interview"] = np.where(n > 0, out["hits"] / np.where(n > 0, n, 1), np.nan)
     for c in ("hits", "units", "interviews", "n_interviews"):
         out[c] = out[c].astype("int64")
     return out
