@@ -336,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default: %(default)s)")
     p.set_defaults(func=cmd_interviews)
+    from .text.terms import add_parser as add_terms_parser  # onex-research terms CORPUS
+
+    add_terms_parser(sub, [common])
 
     p = sub.add_parser("reproduce", parents=[common], help="run every notebook; write report.html and manifest.json",
                        description="Run the study's notebooks on an export, an instrument and a corpus, and write "

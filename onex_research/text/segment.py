@@ -120,6 +120,13 @@ class Segmenter:
         Shortest token kept (keep-list words are always kept).
     progress : bool or None, default None
         tqdm bar in :meth:`cut_many`; ``None``: only for more than 1 MB of text.
+    lexicon : "default", path, DataFrame or None, default "default"
+        The field's vocabulary (``corpus/vocational_lexicon.tsv``, see
+        :func:`~onex_research.text.load_lexicon`), added to the dictionary so that
+        职业教育, 中等职业学校, 教育行政部门 ... stay whole; ``None`` adds nothing.
+    terms : iterable of str or DataFrame, optional
+        More terms, e.g. the reviewed rows of :func:`~onex_research.text.discover_terms`.
+        The user dictionary wins where it lists the same word (1+X stays whole).
 
     Attributes
     ----------
@@ -138,7 +145,8 @@ class Segmenter:
     """
 
     def __init__(self, userdict=DEFAULT_USERDICT, stopwords="default", keep=DEFAULT_KEEP, pos=None,
-                 synonyms=None, cache_dir="auto", n_jobs=-1, hmm=True, min_len=1, progress=None):
+                 synonyms=None, cache_dir="auto", n_jobs=-1, hmm=True, min_len=1, progress=None,
+                 lexicon="default", terms=None):
         self.userdict = userdict
         self.stopwords = stopwords
         self.keep = keep
@@ -149,15 +157,22 @@ class Segmenter:
         self.hmm = hmm
         self.min_len = min_len
         self.progress = progress
+        self.lexicon = lexicon
+        self.terms = terms
 
     def get_params(self) -> dict:
         """The constructor's arguments (scikit-learn style)."""
         return {k: getattr(self, k) for k in ("userdict", "stopwords", "keep", "pos", "synonyms",
-                                              "cache_dir", "n_jobs", "hmm", "min_len", "progress")}
+                                              "cache_dir", "n_jobs", "hmm", "min_len", "progress",
+                                              "lexicon", "terms")}
 
     def fit(self, X=None, y=None) -> "Segmenter":
         """Build the tokenizer and word lists; ``X`` is ignored. Returns self."""
+        from .lexicon import lexicon_entries
+
         entries = load_userdict(self.userdict) if self.userdict is not None else []
+        known = {w for w, _, _ in entries}
+        entries = entries + [e for e in lexicon_entries(self.lexicon, self.terms) if e[0] not in known]
         self._entries = entries
         self._tokenizer = self._postokenizer = None  # built on first use: a cached rerun never loads jieba
         if self.stopwords is None:
