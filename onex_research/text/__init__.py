@@ -10,6 +10,7 @@ code, topics. Modules:
 - :mod:`.pii`: the redactor's detectors (names, institutions, numbers) without a roster
 - :mod:`.segment`: :class:`Segmenter` (private jieba tokenizer, parallel ``cut_many`` + cache)
 - :mod:`.lexicon`, :mod:`.terms`: the vocational-education lexicon, :func:`discover_terms`
+- :mod:`.assist`, :mod:`.agreement`: coding sheets (.xlsx), :class:`CodeSuggester`, kappa and alpha
 - :mod:`.describe`: frequencies, TF-IDF/TextRank keywords, co-occurrence network, word cloud
 - :mod:`.coding`: :func:`load_frame`, :func:`code`, code x role matrix, exemplars, kappa
 - :mod:`.topics`, :mod:`.topic_views`: :func:`fit_topics`, :func:`select_k`, prevalence,
@@ -18,7 +19,9 @@ code, topics. Modules:
 
 from . import coding, describe, errors, io, normalize as _normalize_mod, redact as _redact_mod  # noqa: F401
 from . import segment, topic_views, topics  # noqa: F401
-from . import lexicon, pii, terms  # noqa: F401
+from . import agreement, assist, lexicon, pii, terms  # noqa: F401
+from .agreement import *  # noqa: F401,F403
+from .assist import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
 from .describe import *  # noqa: F401,F403
 from .errors import *  # noqa: F401,F403
@@ -33,4 +36,5 @@ from .topics import *  # noqa: F401,F403
 
 __all__ = sorted(set(coding.__all__ + describe.__all__ + errors.__all__ + io.__all__
                      + _normalize_mod.__all__ + _redact_mod.__all__ + segment.__all__
-                     + topic_views.__all__ + topics.__all__ + lexicon.__all__ + terms.__all__))
+                     + topic_views.__all__ + topics.__all__ + lexicon.__all__ + terms.__all__
+                     + agreement.__all__ + assist.__all__))
