@@ -17,11 +17,18 @@ from .errors import SegmenterError
 from .normalize import normalize
 from ._tokenizer import _HAN_BASE, _POSTokenizer, _Tokenizer
 
-__all__ = ["Segmenter", "DEFAULT_USERDICT", "DEFAULT_STOPWORDS_EXTRA", "DEFAULT_KEEP",
+__all__ = ["Segmenter", "DEFAULT_USERDICT", "DEFAULT_STOPWORDS_EXTRA", "DEFAULT_STOPWORDS_BOILERPLATE",
+           "ENGLISH_STOP", "DEFAULT_KEEP",
            "load_userdict", "load_stopwords", "default_cache_dir"]
 
 DEFAULT_USERDICT = CORPUS / "userdict.txt"
 DEFAULT_STOPWORDS_EXTRA = CORPUS / "stopwords_extra.txt"
+#: Policy and academic boilerplate (应当, 规定, 日起, 责令; 本文, 提出), part of ``stopwords="default"``.
+DEFAULT_STOPWORDS_BOILERPLATE = (CORPUS / "stopwords_policy.txt", CORPUS / "stopwords_academic.txt")
+#: English words and fragments dropped from tokens (hyphenation leftovers: tion, ment, ...).
+ENGLISH_STOP = frozenset("""the and of to in for on with is are this that by as an be from at or it which its was were
+has have had we our these those their can not also between into than such more most other been may will would
+tion sion ment ness ing ity ance ence able ible ive ous ful less ally tive ation ization ies est ism ist""".split())
 #: Negation and stance words, kept even when a stop-word list has them.
 DEFAULT_KEEP = frozenset({"不", "没", "没有", "未", "无", "非", "别", "不是", "不能", "不会", "不要",
                           "不够", "不太", "不行", "认为", "觉得", "感觉", "希望", "应该", "必须", "需要",
@@ -140,7 +147,11 @@ class Segmenter:
     Notes
     -----
     Each text is :func:`normalize`-d, cut, mapped through ``synonyms``, and then
-    whitespace, punctuation, bare numbers and stop words are dropped. Tokens that
+    whitespace, punctuation, bare numbers and stop words are dropped. The default stop
+    words include policy and academic boilerplate (``corpus/stopwords_policy.txt``,
+    ``corpus/stopwords_academic.txt``). English words are lower-cased (acronyms of 2-6
+    capitals such as AI, PLC stay), and words under 3 letters, English function words
+    and hyphenation fragments (:data:`ENGLISH_STOP`: tion, ment ...) are dropped. Tokens that
     contain a letter or CJK character are kept, so ``1+X`` and ``1+X证书`` survive.
     """
 
@@ -179,6 +190,8 @@ class Segmenter:
             stop = set()
         elif isinstance(self.stopwords, str) and self.stopwords == "default":
             stop = load_stopwords(DEFAULT_STOPWORDS_EXTRA)
+            for path in DEFAULT_STOPWORDS_BOILERPLATE:
+                stop |= load_stopwords(path, base=False)
         else:
             stop = load_stopwords(self.stopwords)
         keep = frozenset(self.keep or ())
@@ -260,6 +273,11 @@ class Segmenter:
         syn, stop, keep, min_len = self.synonyms_, self.stopwords_, self.keep_, self.min_len
         out = []
         for w in words:
+            if w.isascii() and w.isalpha():  # English: one case; fragments and function words go
+                if not (w.isupper() and 2 <= len(w) <= 6):
+                    w = w.lower()
+                    if len(w) < 3 or w in ENGLISH_STOP:
+                        continue
             w = syn.get(w, w)
             if w in keep:
                 out.append(w)
