@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ._pii_data import COMPOUND_SURNAMES, GIVEN_CHARS, PLACES, SURNAMES
+
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "PLACEHOLDERS", "SURNAMES", "COMPOUND_SURNAMES", "Span",
            "find_pii", "luhn_ok", "id_card_ok", "is_placeholder"]
 
@@ -29,31 +31,6 @@ CATEGORIES = tuple(CATEGORY_LABELS)
 PLACEHOLDERS = frozenset({"", "无", "空", "不详", "未知", "暂无", "略", "n/a", "na", "none", "null", "-", "--",
                           "—", "/", "无无", "缺", "待定", "?", "？"})
 
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
-                     "司徒", "令狐", "夏侯", "南宫", "西门", "独孤", "轩辕", "端木", "呼延", "申屠", "澹台",
-                     "公冶", "赫连", "万俟", "闻人", "钟离", "宗政")
-#: Characters common in given names; a name that jieba's HMM proposes must use only these.
-GIVEN_CHARS = frozenset(
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂兰燕萍红鹏飞俊斌宇浩凯健华玉梅琳琴云莲真环雪荣爱香月莺媛瑞凡佳"
-    "嘉琼勤珍贞莉娣叶璐娅琦晶妍茜秋珊莎锦黛青倩婷姣婉娴瑾颖露瑶怡婵雁蓓仪荷丹蓉眉君蕊薇菁梦岚苑婕馨瑗琰韵融艺咏卿"
-    "聪澜纯毓悦昭冰爽琬茗羽希宁欣飘滢馥筠柔竹凝晓欢霄枫芸菲伊亚宜舒影荔思慧巧美淑惠珠翠雅芝娥玲芬彩春菊凤洁素毅"
-    "峰保东文辉力永世广志义兴良海山仁波贵福生龙元全国胜学祥才发武新利清彬富顺信子昌成康星光天达安岩中茂进林有坚"
-    "彪博诚先敬震振壮会群豪心邦承乐绍功松善厚庆民友裕河哲江亮政谦亨奇固翰朗伯宏言若鸣朋梁栋维启克伦翔旭泽晨辰士"
-    "建家致树炎德行泰盛雄琛钧冠腾楠榕航弘小一鑫睿轩涵梓昊然怡雨萱琪婧瑜璇琪蕾阳晗熙萌钰琳语诗涵媛婉菡可馨悦瑶"
-    "桐彤妮娇艳霖颖晴岚君秀红卫东兵军红梅玉兰金银铁钢锋锐坤乾钊铭铮浚淇渊源溪沛洪润涌澄灏湘沁淼森杉柏桦樟楷栋"
-    "桥棠槐柳杨芃芮苇荟莹菡蔚蕙薏萧逸遥迪达远运通道郁骏骁驰騫鹤鸿鹰鹏凰麟丰佩俐倩健儒允兆光克兰冬凌凤凯刚勋华"
-    "卓南博卫君启嘉坚城培基增士壮复大天奕威娜嫣子孟宁宇安宏宗宝实宪家容富寒尧岳峻崇嵘川巍帆平广庆康廷建弘强彦"
-    "彬影征德志忠怀恒恩悦惠慧成扬振敏文斌新方旭昆昕春昭晋晖晓晨晶智曦月朝本杰松林柯栋格梅楚欣歌正武毅永江沐河"
-    "泉波泽洋洪浩涛清渊湘溢滨潇潮澎灵炜烨焕煜熠燕爵玮珂珑琛琦瑞璋甜田畅白皓益盛真睿瞻石祥祺福秀程穆立章童竹筱"
-    "紫红纪纬绍维翊翔耀聪胜舟良艾芊芬芯苏若英茂荣莲萌萍蓉融衡西誉豪贤贵越超轩辉迎进远邦金鑫钦钰铭锦长闻雷霆霏"
-    "青静韬韵顺颂飞馨驰骏高魁鸣鹏黎")
-#: Common single-character surnames (the ~190 most frequent, Ministry of Public Security 2020).
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖萧田董潘袁蔡蒋余于杜叶程魏苏吕丁"
-    "任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付傅方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱"
-    "戴严莫孔向常汤康易乔赖文施洪辛柯庄章鲁葛伍殷岳樊甘祝包宁尚符舒阮柳纪梅童凌毕单季裴霍涂成苗谷盛"
-    "曲翁冉骆蓝路游靳欧管柴蒙鲍华喻祁房滕屈饶解牛阎景左詹于刁安鞠焦卓娄党路齐凤褚卜邢关全聂")
-# surname characters that are far more often a word of their own ("和老师", "向老师", "于是")
 _WEAK_SURNAMES = frozenset("和向于全成安党单包景文华常路齐关解管甘宁尚符凤卜时左谷方石金白")
 #: Titles and roles that follow a surname (张老师, 周总, 李同学).
 TITLES = ("班主任", "辅导员", "教练", "老师", "院长", "处长", "主任", "经理", "校长", "书记", "师傅", "科长", "部长", "导师", "同学",
@@ -131,6 +108,7 @@ _RX = {
                           r"|(?:小区|花园|公寓|家园|新村|苑)\s*\d+\s*(?:号楼|栋|幢)(?:\s*\d+\s*(?:单元|层|楼|室|号))*"),
     "title": re.compile(rf"({_SUR_RX})([{_CJK}]{{0,2}}?)(?={_TITLE_RX})"),
     "cue": re.compile(rf"(?:我叫|名叫|叫做|姓名(?:是|为|[:：])|名字(?:是|叫)|本人)\s*(({_SUR_RX})[{_CJK}]{{1,2}})"),
+    "surname_cue": re.compile(rf"(?:姓|贵姓)(?:是)?({_SUR_RX})(?![{_CJK}]{{0,1}}(?:名|氏))"),
     "apposition": re.compile(rf"(?:辅导员|班主任|工程师|联系人|负责人|收件人|考评员|讲师|教授|导师|师傅|经理|主任|同学|老师|学生)"
                              rf"(?:是|叫)?(({_SUR_RX})[{_CJK}]{{1,2}}?)(?=[^{_CJK}]|[的是和在说也都给讲])"),
     "speaker": re.compile(rf"(?m)^\s*(?:[-*>]\s*)?(({_SUR_RX})[{_CJK}]{{0,2}}?)(?:{_TITLE_RX})?\s*[：:]"),
@@ -235,19 +213,6 @@ def _proper(word, flag):
     return flag == "eng" and word.isupper()
 
 
-#: Places that jieba does not tag ``ns`` (日照 is a noun in its dictionary).
-PLACES = frozenset("""日照 丽水 茂名 黄河 安庆 淄博 滨州 德州 菏泽 聊城 枣庄 东营 烟台 威海 潍坊 临沂 泰安 济宁 莱芜 衢州 台州 金华 湖州
-嘉兴 绍兴 舟山 温州 宁波 义乌 无锡 常州 镇江 扬州 泰州 南通 盐城 淮安 宿迁 连云港 徐州 黄冈 孝感 咸宁 荆门 荆州 宜昌 襄阳 十堰
-鄂州 随州 娄底 邵阳 常德 益阳 郴州 永州 怀化 湘潭 株洲 衡阳 岳阳 张家界 漯河 许昌 周口 驻马店 信阳 南阳 商丘 开封 洛阳 平顶山
-安阳 鹤壁 新乡 焦作 濮阳 三门峡 吕梁 晋中 长治 晋城 阳泉 大同 朔州 忻州 临汾 运城 宝鸡 咸阳 渭南 汉中 安康 商洛 延安 榆林
-铜川 黄山 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 滁州 阜阳 宿州 六安 亳州 池州 宣城 莆田 三明 泉州 漳州 南平 龙岩 宁德 韶关 珠海
-汕头 佛山 江门 湛江 肇庆 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮 柳州 桂林 梧州 北海 钦州 贵港 玉林 百色
-绵阳 德阳 宜宾 泸州 乐山 南充 遂宁 内江 自贡 攀枝花 广元 达州 眉山 雅安 巴中 资阳 遵义 六盘水 安顺 毕节 铜仁 曲靖 玉溪
-保山 昭通 丽江 普洱 临沧 天水 白银 金昌 嘉峪关 武威 张掖 酒泉 庆阳 平凉 定西 陇南 包头 鄂尔多斯 赤峰 通辽 呼伦贝尔 乌海
-唐山 秦皇岛 邯郸 邢台 保定 张家口 承德 沧州 廊坊 衡水 鞍山 抚顺 本溪 丹东 锦州 营口 阜新 辽阳 盘锦 铁岭 朝阳 葫芦岛 吉林
-四平 辽源 通化 白山 松原 白城 齐齐哈尔 鸡西 鹤岗 双鸭山 大庆 伊春 佳木斯 七台河 牡丹江 黑河 绥化 景德镇 萍乡 九江 新余
-鹰潭 赣州 吉安 宜春 抚州 上饶 三亚 儋州 石嘴山 吴忠 固原 中卫 克拉玛依 吐鲁番 哈密 日喀则 拉萨 西宁 海东 漳州 长沙 武夷
-""".split())
 
 
 def _institutions(text, want_school, want_company):
@@ -303,6 +268,8 @@ def _person_spans(text):
         out.append(Span(m.start(1), m.end(1), "person", name, "surname" if bare else ""))
     for m in _RX["cue"].finditer(text):
         out.append(Span(m.start(1), m.end(1), "person", m.group(1)))
+    for m in _RX["surname_cue"].finditer(text):  # 师傅姓孟, 我姓张
+        out.append(Span(m.start(1), m.end(1), "person", m.group(1), "surname"))
     freq = _freq()
     for m in _RX["apposition"].finditer(text):  # 辅导员许文静, 工程师胡志强
         name, sur = m.group(1), m.group(2)
@@ -331,7 +298,7 @@ def _person_spans(text):
     for m in _NAME_CAND.finditer(text):
         i = m.start()
         if i < done or freq.get(text[i:i + 2]) or (i and freq.get(text[i - 1:i + 1])):
-            continue
+            continue  # 高峰, 支付宝: a word, not a name (only a shortcut: jieba would say so too)
         lo = max(0, i - 3)
         while lo < i and not re.match(f"[{_CJK}]", text[lo]):
             lo += 1
@@ -339,7 +306,9 @@ def _person_spans(text):
         for w, flag in _tag(text[lo:i + 6]):
             # jieba's dictionary tags many common words nr (毛巾, 高峰, 许可); names it finds by
             # HMM are not in the dictionary, so only those count, with given-name characters
-            if flag == "nr" and 2 <= len(w) <= 4 and not freq.get(w) and w not in _NOT_NAMES and pos <= i:
+            # (a rare dictionary name of three given-name characters, 周俊杰, counts too)
+            rare = (freq.get(w) or 0) <= 10 and len(w) == 3 and all(c in GIVEN_CHARS for c in w[1:])
+            if flag == "nr" and 2 <= len(w) <= 4 and (not freq.get(w) or rare) and w not in _NOT_NAMES and pos <= i:
                 sur = _surname_of(w)
                 given = w[len(sur):]
                 if ((sur in SURNAMES or sur in COMPOUND_SURNAMES) and len(given) <= 2
@@ -355,7 +324,7 @@ def _person_spans(text):
             prev = w
     # a compound surname and one or two given characters (司马俊, 欧阳明华, 诸葛亮亮)
     for m in _COMPOUND_NAME.finditer(text):
-        if not _tag(text[m.start():m.end() + 2])[0][1].startswith("nr"):
+        if text[m.end() - 1] not in GIVEN_CHARS:
             continue
         end = m.end()
         if end < len(text) and re.match(f"[{_CJK}]", text[end]) and text[end] not in _FUNCTION_CHARS:
