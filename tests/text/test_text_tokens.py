@@ -1,5 +1,7 @@
 """Tokens fit for topics (issue 11): sentences, boilerplate stop lists, English, stable select_k, frame fixes."""
 
+from pathlib import Path
+
 import pytest
 
 from onex_research.paths import CORPUS
@@ -86,6 +88,10 @@ def frame():
     ("社会公正", "quality", None),
     ("教育行政部门和人社部门应当支持", None, "government"),
     ("学校每年发布质量年度报告", None, "quality"),
+    ("劳动者违反服务期约定的，应当按照约定向用人单位支付违约金。", "recognition", None),
+    ("用人单位根本不认可这个证书", None, "recognition"),
+    ("提供公平的就业条件", "quality", None),
+    ("考评员打分不公平", None, "quality"),
 ])
 def test_frame_fixes(frame, text, absent, present):
     codes = set(code([text], frame, unit="turn")["code"])
@@ -93,3 +99,18 @@ def test_frame_fixes(frame, text, absent, present):
         assert absent not in codes
     if present:
         assert present in codes
+
+
+def test_keyword_frame_on_real_policy_sentences(frame):
+    """63 real law sentences labelled before coding (tests/reference/REAL_CODING_README.md)."""
+    import pandas as pd
+
+    from onex_research.text import coding_f1
+
+    real = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "real_policy_coding.csv",
+                       keep_default_na=False)
+    hits = code(list(real["text"]), frame, unit="turn")
+    truth = (real.assign(doc=range(len(real)), code=real["codes"].str.split(";"))
+             .explode("code").query("code != ''")[["doc", "code"]])
+    f1 = coding_f1(hits, truth, keys=("doc",)).set_index("code")
+    assert f1.at["micro", "f1"] >= 0.72 and f1.at["government", "recall"] >= 0.85
