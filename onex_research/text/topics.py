@@ -326,12 +326,13 @@ def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top
 
     Notes
     -----
-    Rule: among the K that qualify (or all K, if none does), take the highest mean
-    coherence; every qualifying K within one standard error of it is a near tie, and
-    of the near ties the most stable K is chosen (then the smaller K). The runner-up
-    is the best of the others by the same order. Averaging over seeds and resamples
-    and breaking near ties by stability keep the choice from flipping when a few
-    documents are added or removed.
+    Rule: among the K that qualify (or all K, if none does), find the highest mean
+    coherence; the chosen K is the smallest qualifying K whose mean coherence is within
+    one standard error of it (the one-standard-error rule of Breiman et al. 1984,
+    *Classification and Regression Trees*). The runner-up is the qualifying K with the
+    highest coherence among the others. Averaging over seeds and document resamples,
+    requiring stability across them, and taking the smallest near-best K keep the
+    choice from flipping when a few documents are added or removed.
     """
     from sklearn.utils.parallel import Parallel, delayed  # joblib, through scikit-learn
 
@@ -367,14 +368,15 @@ def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top
     pool = table[table["qualifies"]] if table["qualifies"].any() else table
     top = pool.loc[pool["coherence"].idxmax()]
     band = top["coherence"] - (0 if np.isnan(top["coherence_se"]) else top["coherence_se"])
-    order = pool.assign(near=pool["coherence"] >= band, _stab=stab[pool.index]).sort_values(
-        ["near", "_stab", "coherence", "k"], ascending=[False, False, False, True])
-    best = int(order["k"].iloc[0])
-    runner = int(order["k"].iloc[1]) if len(order) > 1 else None
+    near = pool[pool["coherence"] >= band]
+    best = int(near["k"].min())  # one-standard-error rule: the smallest K as good as the best
+    rest = table[table["k"] != best]
+    rest = rest[rest["qualifies"]] if rest["qualifies"].any() else rest
+    runner = int(rest.loc[rest["coherence"].idxmax(), "k"]) if len(rest) else None
     table["chosen"] = table["k"] == best
     table["runner_up"] = table["k"] == runner
     floor = (f"stability >= {min_stability} and diversity >= {min_diversity}" if table["qualifies"].any()
              else "any K (none met the stability/diversity floor)")
-    rule = (f"among K with {floor}: within one SE of the highest mean NPMI, the most stable "
+    rule = (f"among K with {floor}: the smallest K within one SE of the highest mean NPMI "
             f"({len(seeds)} seeds + {len(draws)} resamples of {resample_frac:.0%} of the documents)")
     return KSelection(table=table, k=best, rule=rule, runner_up=runner)
