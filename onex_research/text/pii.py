@@ -124,9 +124,6 @@ _FUNCTION_TAGS = frozenset({"v", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "u
                             "f", "y", "e", "o", "zg", "x", "t", "tg", "ad", "df", "dg"})
 _NOT_BEFORE_SUFFIX = set("的们所个该本各级这那每在是到去从和跟与了就都也说还对给把被让向于及或为以贵我你他她它")
 _NOT_IN_ADDRESS = set("在住是到从于为的和与址寄往去来我你他她家就")
-_PROPER_TAGS = ("ns", "nr", "nt", "nz", "j", "eng", "x")
-# words that may sit inside a name but do not make it one (长沙民政职业技术学院: 民政)
-_STOP_TAGS = ("v", "d", "p", "c", "u", "r", "m", "q", "f", "a", "b", "t", "s", "y", "e", "o", "z", "ad", "ag")
 _GENERIC = frozenset("""职业 技术 专业 劳务 人才 服务 中介 培训 教育 科技 网络 信息 国际 中国 中华 华夏 东方 西方 南方
 北方 工业 工程 商贸 经济 管理 师范 医学 艺术 体育 交通 建筑 水利 电力 农业 财经 外语 人文 军事""".split())
 # words before which a name cannot reach (人民政府委托|民办学校, 全市共有|中等职业学校)
@@ -250,8 +247,6 @@ def _blocked_before(text, i):
     return bool(_freq().get(text[i - 1:i + 1]))
 
 
-_NAME_CHUNK = re.compile(rf"[{_CJK}]{{2,40}}")
-_NAME_CAND = None  # set below, once GIVEN_CHARS is known
 _NOT_NAMES = frozenset("""高中 高校 高职 高铁 高效 高速 高楼 高兴 高考 高级 万元 方面 方法 方式 方案 文化 文件 金额 金融 常规
 常用 白天 安全 安排 包括 程序 成绩 成本 成立 孙子 江湖 周末 周边 周年 马上 时间 于是 石头 关于 关系 管理 解决 齐全
 黄金 林业 朱红 杨树 史上 龙头 牛逼 钱包 贾跃亭 夏天 夏季 秦朝 宋朝 唐朝 明朝 汤圆 和平 向往 余下 段落 雷锋
