@@ -222,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed (default: %(default)s)")
     p.set_defaults(func=cmd_interviews)
+    from .text.terms import add_parser as add_terms_parser  # onex-research terms CORPUS
+
+    add_terms_parser(sub, [common])
 
     from .scale.command import add_parser as add_open_ended  # onex-research open-ended (Dask)
     add_open_ended(sub, [common])

@@ -12,11 +12,11 @@ import yaml
 
 from .errors import CodingFrameError
 from .normalize import is_normalized, normalize
+from .sentences import split_sentences as _split_sentences
 
 __all__ = ["Code", "CodingFrame", "load_frame", "split_sentences", "code", "code_matrix", "wilson_interval",
            "code_cooccurrence", "exemplars", "kappa", "coding_f1"]
 
-_SENT = re.compile(r"[^。！？!?\n]+[。！？!?]*[”」』]?")
 _META = ("interview_id", "role", "turn", "speaker", "school_type")
 
 
@@ -140,11 +140,14 @@ def load_frame(path) -> CodingFrame:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split after 。！？!? and at line breaks; a closing quote stays with its sentence.
+    """Split after 。！？!?, after a sentence-final ``.``/``．`` and at line breaks.
 
-    Semicolons do not end a sentence (as in :func:`onex_research.simulate.split_sentences`).
+    Decimals, 1+X, URLs, e-mail addresses and document numbers (国发〔2019〕4号) are
+    never split; a closing quote stays with its sentence; semicolons do not end a
+    sentence (as in :func:`onex_research.simulate.split_sentences`). See
+    :func:`onex_research.text.sentences.split_sentences`.
     """
-    return [s.strip() for s in _SENT.findall(text) if s.strip()]
+    return _split_sentences(text)
 
 
 def code(texts, frame, *, unit="sentence", text="text") -> pd.DataFrame:

@@ -46,6 +46,9 @@ def _join_lines(paragraph: str) -> str:
         prev, nxt = out[-1], ln[0]
         if prev in _SENTENCE_END:
             out += "\n" + ln
+        elif prev == "-" and len(out) > 1 and out[-2].isascii() and out[-2].isalpha() and nxt.isascii() \
+                and nxt.islower():
+            out = out[:-1] + ln  # an English word hyphenated at the margin: indigeniza-/tion
         elif prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
             out += " " + ln  # an English word wrapped at the margin
         else:
@@ -79,7 +82,8 @@ def normalize(text: str) -> str:
     3. Hard line breaks inside a paragraph are joined: a single newline is removed
        unless the line before it ends with sentence-final punctuation
        (``。！？!?…；;”」』``), where it is kept. Two ASCII words on either side of a
-       break are joined with one space. A blank line is a paragraph break and is kept
+       break are joined with one space; a word hyphenated at the margin
+       (``indigeniza-`` / ``tion``) is joined without the hyphen, and soft hyphens go. A blank line is a paragraph break and is kept
        as ``\\n\\n``; paragraphs are never merged.
     4. Spaces between two CJK characters (``职 业 教 育`` from some PDF copies) are
        removed; other runs of spaces become one.
@@ -95,7 +99,7 @@ def normalize(text: str) -> str:
         raise TypeError(f"normalize() expects a str, got {type(text).__name__}")
     parts = _KEEP_SPLIT.split(text)
     parts[::2] = [unicodedata.normalize("NFKC", p) for p in parts[::2]]
-    text = "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(parts).replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")  # soft hyphens
     paragraphs = [_join_lines(p) for p in _PARA.split(text)]
     text = "\n\n".join(p for p in paragraphs if p)
     text = _SPACE_BETWEEN_CJK.sub("", text)

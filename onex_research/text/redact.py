@@ -12,34 +12,17 @@ import pandas as pd
 
 from onex_research.paths import REPORTS
 from onex_research.text.normalize import KEPT_PUNCTUATION
+from onex_research.text.pii import (CATEGORIES, CATEGORY_LABELS, COMPOUND_SURNAMES, TITLES, Span, find_pii,
+                                    is_placeholder)
 
 __all__ = ["Redactor", "redact", "redact_frame", "write_mapping", "mapping_summary", "GENERIC_SCHOOL_SUFFIXES",
            "TITLES", "load_roster", "load_schools"]
 
-#: School-name endings redacted even when the school is on no list ("某某职业技术学院").
+#: School-name endings (kept for callers); schools are now found by :mod:`.pii`, which needs a
+#: proper part before the ending (淄博职业学院 yes, 举办职业学校 no).
 GENERIC_SCHOOL_SUFFIXES = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院",
                            "高等专科学校", "职业技术学校", "中等职业学校", "中等专业学校", "职业学校",
                            "职业中专", "职教中心", "技工学校")
-# characters that end a clause before a school name ("我在", "这所", "他们的") and so never
-# belong to it
-_NOT_IN_NAME = "在我你他她们的是到去从和跟与了个这那所就都也说还对给把被让向于及或为以每该本贵"
-_CJK = "\u4e00-\u9fff"
-_PATTERNS = [  # (kind, regex, group with the identifier); order matters
-    ("邮箱", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), 0),
-    ("身份证号", re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
-                        r"(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"), 0),
-    ("QQ", re.compile(r"(?:QQ|qq|Qq)\s*(?:号码?)?\s*[:：]?\s*(\d{5,11})(?!\d)"), 1),
-    ("微信", re.compile(r"(?:微信|(?<![A-Za-z])(?i:weixin|wechat|vx|wx))(?:号)?\s*[:：]?\s*"
-                      r"([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])"), 1),
-    ("电话", re.compile(r"(?<![0-9])(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s.]?\d{4}){2}(?![0-9])"), 0),
-    ("电话", re.compile(r"(?<![0-9])(?:[(（]0\d{2,3}[)）]|0\d{2,3})[-\s]?\d{7,8}(?![0-9])"), 0),
-]
-#: Titles that follow a surname ("黄老师", "周总"): surname + title is replaced like the full name.
-TITLES = ("老师", "院长", "处长", "主任", "经理", "总", "校长", "书记", "师傅", "科长", "部长", "导师")
-# "一周总共", "孙总结": 总 as a word of its own, not a title
-_TITLE_RX = "|".join(t if t != "总" else "总(?![结体共是之数额计量和算部])" for t in TITLES)
-# "这一周老师们", "每周主任": a surname character that is really the end of a word
-_NOT_BEFORE_SURNAME = "一每上下本这那两三几半"
 _KEEP_SPLIT = re.compile(f"([{KEPT_PUNCTUATION}]+)")
 
 
@@ -52,12 +35,8 @@ def _nfkc(text: str) -> str:
 
 
 def _surname(name: str) -> str:
-    """The surname of a Chinese name: two characters for a 4-character name (欧阳明华)."""
-    return name[:2] if len(name) >= 4 else name[:1]
-
-
-_GENERIC_SCHOOL = re.compile(
-    rf"(?:(?![{_NOT_IN_NAME}])[{_CJK}A-Za-z]){{2,8}}(?:{'|'.join(GENERIC_SCHOOL_SUFFIXES)})")
+    """The surname of a Chinese name: two characters for a compound surname or a 4-character name."""
+    return name[:2] if len(name) >= 4 or name[:2] in COMPOUND_SURNAMES else name[:1]
 
 
 def _letters(n: int) -> str:
@@ -71,7 +50,7 @@ def _letters(n: int) -> str:
 
 
 class Redactor:
-    """Replace names, phone numbers, ID numbers, e-mail, QQ/WeChat ids and schools.
+    """Replace personal identifiers with consistent pseudonyms, with or without a roster.
 
     One ``Redactor`` gives the same pseudonym to the same person or school in every
     text it sees: pass one instance (or one ``mapping``) through a whole corpus.
@@ -81,41 +60,72 @@ class Redactor:
     roster : dict or list, optional
         Names to replace: ``{"张伟": "教师", "李娜": "学生"}`` gives ``[教师A]``,
         ``[学生A]``; a list of names uses the role ``人员``. Longer names are replaced
-        first, so 欧阳明 wins over 欧阳.
+        first, so 欧阳明 wins over 欧阳. Names found without a roster get ``[人员A]``.
     schools : list of str, optional
         School names, replaced by ``[学校1]``, ``[学校2]``, ... in order of first
-        appearance. Names ending in a :data:`GENERIC_SCHOOL_SUFFIXES` ending
-        ("某某职业技术学院") are replaced as well, unless ``generic_schools=False``.
+        appearance. Named schools not on the list (山东大学, 某某职业学院) are found as
+        well, unless ``generic_schools=False``; generic words (职业学校, 中等职业学校,
+        举办职业学校) never are.
     mapping : dict, optional
         A mapping returned earlier (original -> pseudonym) to continue from.
     generic_schools : bool, default True
+        Find schools that are not on the list.
+    categories : iterable of str, optional
+        Categories to redact (default: all of :data:`~onex_research.text.pii.CATEGORIES`:
+        email, id_card, bank_card, phone, qq, wechat, student_id, birth_date, plate,
+        address, school, company, person). Roster names and listed schools belong to
+        ``person`` and ``school``.
 
     Attributes
     ----------
     mapping_ : dict
         original -> pseudonym for everything replaced so far. Keep it private: write it
         with :func:`write_mapping`, never into reports.
+    audit_ : list of dict
+        One row per replacement; see :meth:`audit`.
+
+    Notes
+    -----
+    Placeholders in a roster or school list (无, 空, 不详, N/A, -) are ignored. A surname
+    with a title (张老师) takes the pseudonym of the one roster person with that surname;
+    if two roster people share it, it gets ``[待核人员N]`` and the audit row says which
+    pseudonyms it could be, so that two people are never merged silently.
     """
 
-    def __init__(self, roster=None, *, schools=None, mapping=None, generic_schools=True):
+    def __init__(self, roster=None, *, schools=None, mapping=None, generic_schools=True, categories=None):
         if isinstance(roster, (list, tuple, set)):
             roster = {name: "人员" for name in roster}
-        self.roster = dict(roster or {})
-        self.schools = list(schools or [])
+        self.roster = {k: v for k, v in dict(roster or {}).items() if not is_placeholder(k)}
+        self.schools = [s for s in (schools or []) if not is_placeholder(s)]
         self.generic_schools = generic_schools
+        self.categories = tuple(CATEGORIES if categories is None else categories)
+        unknown = set(self.categories) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}; choose from {', '.join(CATEGORIES)}")
         self.mapping_ = dict(mapping or {})
+        self.audit_ = []
+        self._calls = 0
         for original, label in self.mapping_.items():  # names and schools of an earlier mapping
             m = re.fullmatch(r"\[(.+?)([A-Z]+|\d+)\]", label)
-            if m and m.group(2).isalpha():
+            if "*" in original or not m:
+                continue
+            if m.group(2).isalpha() and m.group(1) != "人员":
                 self.roster.setdefault(original, m.group(1))
-            elif m and m.group(1) == "学校" and original not in self.schools:
+            elif m.group(1) == "学校" and original not in self.schools:
                 self.schools.append(original)
 
     def _pseudonym(self, original: str, kind: str, lettered: bool) -> str:
         if original in self.mapping_:
             return self.mapping_[original]
-        used = sum(1 for v in self.mapping_.values()
-                   if re.fullmatch(rf"\[{re.escape(kind)}(?:[A-Z]+|\d+)\]", v))
+        if getattr(self, "_used", None) is None or self._used_n != len(self.mapping_):
+            self._used = {}  # kind -> labels used; rebuilt if the mapping was changed outside
+            for v in self.mapping_.values():
+                m = re.fullmatch(r"\[(.+?)(?:[A-Z]+|\d+)\]", v)
+                if m:
+                    self._used[m.group(1)] = self._used.get(m.group(1), 0) + 1
+        used = self._used.get(kind, 0)
+        self._used[kind] = used + 1
+        self._used_n = len(self.mapping_) + 1
         label = f"[{kind}{_letters(used) if lettered else used + 1}]"
         self.mapping_[original] = label
         return label
@@ -124,42 +134,110 @@ class Redactor:
         """Add names (dict name -> role, or a list) to the roster; returns self."""
         if isinstance(roster, (list, tuple, set)):
             roster = {name: "人员" for name in roster}
-        self.roster.update(roster or {})
+        self.roster.update({k: v for k, v in (roster or {}).items() if not is_placeholder(k)})
         return self
 
-    def redact(self, text: str) -> str:
-        """Return ``text`` with every identifier replaced; updates ``mapping_``."""
+    def _listed(self, text):
+        """Spans of roster names and listed schools, longest first, not overlapping."""
+        spans, taken = [], bytearray(len(text))
+        lists = []
+        if "person" in self.categories:
+            lists += [(n, "person", self.roster[n]) for n in self.roster if n]
+        if "school" in self.categories:
+            lists += [(s, "school", "") for s in self.schools if s]
+        for name, cat, role in sorted(lists, key=lambda x: len(x[0]), reverse=True):
+            start = text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not any(taken[start:end]):
+                    taken[start:end] = b"\x01" * (end - start)
+                    spans.append(Span(start, end, cat, name, role or ("学校" if cat == "school" else "")))
+                start = text.find(name, end)
+        return spans
+
+    def _label(self, span: Span):
+        """(pseudonym, flag) for one span."""
+        if span.category != "person":
+            kind = span.kind or CATEGORY_LABELS[span.category]
+            return self._pseudonym(span.key, kind, lettered=False), ""
+        if span.kind == "surname":  # 张老师: the roster person with that surname, if just one
+            people = [n for n in self.roster if _surname(n) == span.key]
+            if len(people) == 1:
+                return self._pseudonym(people[0], self.roster[people[0]], lettered=True), ""
+            if len(people) > 1:
+                labels = [self._pseudonym(n, self.roster[n], lettered=True) for n in people]
+                return (self._pseudonym(span.key + "*?", "待核人员", lettered=False),
+                        "ambiguous: " + " | ".join(labels))
+            return self._pseudonym(span.key + "*", "人员", lettered=True), ""
+        role = self.roster.get(span.key) or span.kind or "人员"
+        return self._pseudonym(span.key, role, lettered=True), ""
+
+    def find(self, text: str):
+        """The identifiers that :meth:`redact` would replace, overlaps resolved.
+
+        Returns
+        -------
+        text : str
+            ``text`` after NFKC (the spans index into it).
+        spans : list of Span
+            In text order; roster names and listed schools win every overlap, then the
+            category order of :data:`~onex_research.text.pii.CATEGORIES`, then the longer span.
+        """
         if not isinstance(text, str):
             raise TypeError(f"redact() expects a str, got {type(text).__name__}")
         text = _nfkc(text)  # full-width digits and letters (１３８…) are found like ASCII ones
-        for kind, rx, group in _PATTERNS:
-            def repl(m, kind=kind, group=group):
-                ident = m.group(group)
-                key = ident
-                if kind == "电话":  # one number, however it is spaced
-                    key = re.sub(r"\D", "", ident)
-                    key = key[2:] if len(key) == 13 and key.startswith("86") else key
-                label = self._pseudonym(key, kind, lettered=False)
-                return m.group(0).replace(ident, label) if group else label
-            text = rx.sub(repl, text)
-        for name in sorted(self.roster, key=len, reverse=True):
-            if name and name in text:
-                text = text.replace(name, self._pseudonym(name, self.roster[name], lettered=True))
-        surnames = {}  # surname -> first roster name with it ("黄老师" is 黄丽)
-        for name in self.roster:
-            if name and len(name) >= 2:
-                surnames.setdefault(_surname(name), name)
-        for sur in sorted(surnames, key=len, reverse=True):
-            if sur in text:
-                name = surnames[sur]
-                rx = re.compile(rf"(?<![{_NOT_BEFORE_SURNAME}]){re.escape(sur)}(?=(?:{_TITLE_RX}))")
-                text = rx.sub(lambda m, name=name: self._pseudonym(name, self.roster[name], lettered=True), text)
-        for school in sorted(self.schools, key=len, reverse=True):
-            if school and school in text:
-                text = text.replace(school, self._pseudonym(school, "学校", lettered=False))
-        if self.generic_schools:
-            text = _GENERIC_SCHOOL.sub(lambda m: self._pseudonym(m.group(0), "学校", False), text)
-        return text
+        cats = set(self.categories)
+        if not self.generic_schools:
+            cats.discard("school")
+        listed = self._listed(text)  # roster names and listed schools win every overlap
+        found = listed + find_pii(text, [c for c in CATEGORIES if c in cats])
+        rank = {c: i for i, c in enumerate(CATEGORIES)}
+        order = sorted(range(len(found)), key=lambda i: (
+            i >= len(listed), rank[found[i].category], -(found[i].end - found[i].start), found[i].start))
+        taken = bytearray(len(text))
+        keep = []
+        for i in order:
+            sp = found[i]
+            if not any(taken[sp.start:sp.end]):
+                taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+                keep.append(sp)
+        keep.sort(key=lambda sp: sp.start)
+        return text, keep
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with every identifier replaced; updates ``mapping_`` and ``audit_``."""
+        text, keep = self.find(text)
+        self._calls += 1
+        out, pos, rows = [], 0, []
+        length = 0
+        for sp in keep:
+            label, flag = self._label(sp)
+            out.append(text[pos:sp.start])
+            length += sp.start - pos
+            rows.append((sp.category, label, flag, length))
+            out.append(label)
+            length += len(label)
+            pos = sp.end
+        out.append(text[pos:])
+        result = "".join(out)
+        for cat, label, flag, at in rows:
+            self.audit_.append({"call": self._calls, "category": cat, "pseudonym": label,
+                                "context": result[max(0, at - 12):at + len(label) + 12].replace("\n", " "),
+                                "flag": flag})
+        return result
+
+    def audit(self) -> pd.DataFrame:
+        """What was replaced, for review, without the originals.
+
+        Returns
+        -------
+        DataFrame
+            ``call`` (1 for the first text redacted, ...), ``category``, ``pseudonym``,
+            ``context`` (up to 12 characters either side, every identifier in it already
+            masked by its pseudonym) and ``flag`` (``"ambiguous: [教师A] | [教师B]"`` for a
+            surname + title that fits two roster people).
+        """
+        return pd.DataFrame(self.audit_, columns=["call", "category", "pseudonym", "context", "flag"])
 
 
 def redact(text: str, roster=None, *, schools=None, redactor: Redactor | None = None,
@@ -190,13 +268,17 @@ def redact(text: str, roster=None, *, schools=None, redactor: Redactor | None = 
     Notes
     -----
     The text is NFKC-normalised first (full-width ``１３８…`` is found like ``138…``).
-    Found by pattern: mainland mobile numbers (``1[3-9]`` + 9 digits, optionally
-    ``+86`` and ``-``/space/``.`` separators), landlines (``0xx-xxxxxxx``,
-    ``0xxxxxxxxxx``, ``(0xx)xxxxxxx``), 18-character 身份证号 (region, birth date
-    18xx-20xx, sequence, check digit or X), e-mail addresses, QQ numbers after "QQ"
-    (5-11 digits) and WeChat ids after "微信(号)", "vx" or "wx", with or without a colon
-    (a letter then 5-19 letters, digits, ``-`` or ``_``). A roster name's surname
-    followed by a title (:data:`TITLES`: 黄老师, 周总) gets the name's pseudonym.
+    Detectors (:mod:`onex_research.text.pii`) need no roster: person names by jieba's
+    POS tag ``nr`` (names outside jieba's dictionary, surname list with compound
+    surnames, given-name characters) and by cues (surname + title 张老师, speaker labels
+    张老师：, 我叫/名叫, 辅导员许文静); named schools and companies (a place or name
+    before the ending: 山东大学, 淄博职业学院, 济南明宇机械制造有限公司, never 举办职业学校
+    or 中等职业学校); addresses ending in a house number; student and staff numbers
+    after 学号/工号/准考证号; 身份证号 with a valid check digit (GB 11643); bank cards
+    passing the Luhn check; dates of birth after 出生/生日; plates; QQ numbers and QQ
+    groups; WeChat ids (微信, V信, vx, wx); mobiles and landlines in any grouping
+    (``021 6543 2109``, ``(0531)88776655``, ``+86 139 8765 4321``); e-mail. See
+    ``scripts/eval_redaction.py`` for precision and recall per category.
 
     Examples
     --------
@@ -229,7 +311,7 @@ def redact_frame(turns: pd.DataFrame, roster=None, *, schools=None, text="text",
     """
     schools = list(schools or [])
     if "school" in turns.columns:
-        schools += [s for s in turns["school"].dropna().unique() if s not in schools]
+        schools += [s for s in turns["school"].dropna().unique() if s not in schools and not is_placeholder(s)]
     red = redactor or Redactor(roster, schools=schools)
     if redactor is not None:
         red.add_roster(roster)

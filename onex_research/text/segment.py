@@ -17,11 +17,18 @@ from .errors import SegmenterError
 from .normalize import is_normalized, normalize
 from ._tokenizer import _HAN_BASE, _POSTokenizer, _Tokenizer
 
-__all__ = ["Segmenter", "DEFAULT_USERDICT", "DEFAULT_STOPWORDS_EXTRA", "DEFAULT_KEEP",
+__all__ = ["Segmenter", "DEFAULT_USERDICT", "DEFAULT_STOPWORDS_EXTRA", "DEFAULT_STOPWORDS_BOILERPLATE",
+           "ENGLISH_STOP", "DEFAULT_KEEP",
            "load_userdict", "load_stopwords", "default_cache_dir"]
 
 DEFAULT_USERDICT = CORPUS / "userdict.txt"
 DEFAULT_STOPWORDS_EXTRA = CORPUS / "stopwords_extra.txt"
+#: Policy and academic boilerplate (应当, 规定, 日起, 责令; 本文, 提出), part of ``stopwords="default"``.
+DEFAULT_STOPWORDS_BOILERPLATE = (CORPUS / "stopwords_policy.txt", CORPUS / "stopwords_academic.txt")
+#: English words and fragments dropped from tokens (hyphenation leftovers: tion, ment, ...).
+ENGLISH_STOP = frozenset("""the and of to in for on with is are this that by as an be from at or it which its was were
+has have had we our these those their can not also between into than such more most other been may will would
+tion sion ment ness ing ity ance ence able ible ive ous ful less ally tive ation ization ies est ism ist""".split())
 #: Negation and stance words, kept even when a stop-word list has them.
 DEFAULT_KEEP = frozenset({"不", "没", "没有", "未", "无", "非", "别", "不是", "不能", "不会", "不要",
                           "不够", "不太", "不行", "认为", "觉得", "感觉", "希望", "应该", "必须", "需要",
@@ -113,6 +120,13 @@ class Segmenter:
         Shortest token kept (keep-list words are always kept).
     progress : bool or None, default None
         tqdm bar in :meth:`cut_many`; ``None``: only for more than 1 MB of text.
+    lexicon : "default", path, DataFrame or None, default "default"
+        The field's vocabulary (``corpus/vocational_lexicon.tsv``, see
+        :func:`~onex_research.text.load_lexicon`), added to the dictionary so that
+        职业教育, 中等职业学校, 教育行政部门 ... stay whole; ``None`` adds nothing.
+    terms : iterable of str or DataFrame, optional
+        More terms, e.g. the reviewed rows of :func:`~onex_research.text.discover_terms`.
+        The user dictionary wins where it lists the same word (1+X stays whole).
 
     Attributes
     ----------
@@ -126,12 +140,17 @@ class Segmenter:
     Notes
     -----
     Each text is :func:`normalize`-d, cut, mapped through ``synonyms``, and then
-    whitespace, punctuation, bare numbers and stop words are dropped. Tokens that
+    whitespace, punctuation, bare numbers and stop words are dropped. The default stop
+    words include policy and academic boilerplate (``corpus/stopwords_policy.txt``,
+    ``corpus/stopwords_academic.txt``). English words are lower-cased (acronyms of 2-6
+    capitals such as AI, PLC stay), and words under 3 letters, English function words
+    and hyphenation fragments (:data:`ENGLISH_STOP`: tion, ment ...) are dropped. Tokens that
     contain a letter or CJK character are kept, so ``1+X`` and ``1+X证书`` survive.
     """
 
     def __init__(self, userdict=DEFAULT_USERDICT, stopwords="default", keep=DEFAULT_KEEP, pos=None,
-                 synonyms=None, cache_dir="auto", n_jobs=-1, hmm=True, min_len=1, progress=None):
+                 synonyms=None, cache_dir="auto", n_jobs=-1, hmm=True, min_len=1, progress=None,
+                 lexicon="default", terms=None):
         self.userdict = userdict
         self.stopwords = stopwords
         self.keep = keep
@@ -142,21 +161,30 @@ class Segmenter:
         self.hmm = hmm
         self.min_len = min_len
         self.progress = progress
+        self.lexicon = lexicon
+        self.terms = terms
 
     def get_params(self) -> dict:
         """The constructor's arguments (scikit-learn style)."""
         return {k: getattr(self, k) for k in ("userdict", "stopwords", "keep", "pos", "synonyms",
-                                              "cache_dir", "n_jobs", "hmm", "min_len", "progress")}
+                                              "cache_dir", "n_jobs", "hmm", "min_len", "progress",
+                                              "lexicon", "terms")}
 
     def fit(self, X=None, y=None) -> "Segmenter":
         """Build the tokenizer and word lists; ``X`` is ignored. Returns self."""
+        from .lexicon import lexicon_entries
+
         entries = load_userdict(self.userdict) if self.userdict is not None else []
+        known = {w for w, _, _ in entries}
+        entries = entries + [e for e in lexicon_entries(self.lexicon, self.terms) if e[0] not in known]
         self._entries = entries
         self._tokenizer = self._postokenizer = None  # built on first use: a cached rerun never loads jieba
         if self.stopwords is None:
             stop = set()
         elif isinstance(self.stopwords, str) and self.stopwords == "default":
             stop = load_stopwords(DEFAULT_STOPWORDS_EXTRA)
+            for path in DEFAULT_STOPWORDS_BOILERPLATE:
+                stop |= load_stopwords(path, base=False)
         else:
             stop = load_stopwords(self.stopwords)
         keep = frozenset(self.keep or ())
@@ -242,6 +270,11 @@ class Segmenter:
         syn, stop, keep, min_len = self.synonyms_, self.stopwords_, self.keep_, self.min_len
         out = []
         for w in words:
+            if w.isascii() and w.isalpha():  # English: one case; fragments and function words go
+                if not (w.isupper() and 2 <= len(w) <= 6):
+                    w = w.lower()
+                    if len(w) < 3 or w in ENGLISH_STOP:
+                        continue
             w = syn.get(w, w)
             if w in keep:
                 out.append(w)

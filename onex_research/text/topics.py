@@ -72,12 +72,14 @@ class KSelection:
     table: pd.DataFrame
     k: int
     rule: str
+    runner_up: int | None = None
 
     def to_frame(self):
         return self.table
 
     def _repr_html_(self):
-        return f"<p>chosen K = {self.k} ({self.rule})</p>" + self.table._repr_html_()
+        return (f"<p>chosen K = {self.k} ({self.rule}); runner-up K = {self.runner_up}</p>"
+                + self.table._repr_html_())
 
 
 def chunk_tokens(token_lists, size=120, *, min_size=None, ids=None):
@@ -282,15 +284,16 @@ def _result(X, terms, k, method, seed, top_n, fit, index=None):
         diversity=topic_diversity(H, top_n=top_n), method=method, k=k, seed=seed, model=model)
 
 
-def _one(X, k, method, seed, top_n, max_iter, doc_iter):
-    _, _, H = _fit_matrix(X, k, method, seed, max_iter, doc_iter)
+def _one(X, k, method, seed, top_n, max_iter, doc_iter, rows=None):
+    """Fit on all documents, or on ``rows`` (a resample); coherence always on all documents."""
+    _, _, H = _fit_matrix(X if rows is None else X[rows], k, method, seed, max_iter, doc_iter)
     return H, float(np.nanmean(npmi_coherence(H, X, top_n=top_n))), topic_diversity(H, top_n=top_n)
 
 
 def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top_n=10, min_df=2,
              max_df=1.0, max_iter=10, max_doc_update_iter=30, min_stability=0.75, min_diversity=0.5,
-             n_jobs=-1) -> KSelection:
-    """Choose the number of topics by coherence, diversity and stability across seeds.
+             resamples=2, resample_frac=0.8, n_jobs=-1) -> KSelection:
+    """Choose the number of topics by coherence, diversity and stability across seeds and resamples.
 
     Parameters
     ----------
@@ -298,45 +301,82 @@ def select_k(token_lists, ks=range(2, 13), *, method="lda", seeds=(0, 1, 2), top
     ks : iterable of int, default 2..12
     method : {"lda", "nmf"}
     seeds : tuple of int, default (0, 1, 2)
-        One fit per seed and K.
+        One fit on all documents per seed and K.
     max_iter, max_doc_update_iter : int, default 10, 30
         LDA's EM iterations and per-document E-step iterations: fewer than
         :func:`fit_topics` uses, enough to rank K (about 2 s a fit for 1,000 documents;
         on planted corpora the topics match a 50-iteration fit to cosine > 0.99).
     min_stability, min_diversity : float, default 0.75, 0.5
         A K qualifies when its stability and diversity reach these.
+    resamples : int, default 2
+        More fits per K, each on a random ``resample_frac`` of the documents (drawn
+        without replacement, the same draws for every K; seeds taken in turn).
+    resample_frac : float, default 0.8
     n_jobs : int, default -1
         Fits run in parallel (joblib via ``sklearn.utils.parallel``, processes).
 
     Returns
     -------
     KSelection
-        ``table``: ``k, coherence`` (mean NPMI over seeds), ``coherence_sd``,
-        ``diversity`` (mean), ``stability`` (mean matched cosine between seeds),
-        ``qualifies``, ``chosen``; ``k``: the qualifying K with the highest coherence
-        (if none qualifies, the K with the highest coherence).
+        ``table``: ``k, coherence`` (mean NPMI over all fits, always scored on all
+        documents), ``coherence_sd``, ``diversity`` (mean), ``stability`` (mean
+        matched cosine between all fits, seeds and resamples), ``stability_resample``
+        (resample fits against full-data fits), ``coherence_se``, ``qualifies``,
+        ``chosen``, ``runner_up``; ``k``; ``runner_up``; ``rule``.
+
+    Notes
+    -----
+    Rule: among the K that qualify (or all K, if none does), find the highest mean
+    coherence; the chosen K is the smallest qualifying K whose mean coherence is within
+    one standard error of it (the one-standard-error rule of Breiman et al. 1984,
+    *Classification and Regression Trees*). The runner-up is the qualifying K with the
+    highest coherence among the others. Averaging over seeds and document resamples,
+    requiring stability across them, and taking the smallest near-best K keep the
+    choice from flipping when a few documents are added or removed.
     """
     from sklearn.utils.parallel import Parallel, delayed  # joblib, through scikit-learn
 
     ks, seeds = [int(k) for k in ks], list(seeds)
     X, _ = _vectorize(token_lists, min_df, max_df)
-    jobs = [(k, s) for k in ks for s in seeds]
-    fits = Parallel(n_jobs=n_jobs)(delayed(_one)(X, k, method, s, top_n, max_iter, max_doc_update_iter)
-                                    for k, s in jobs)
+    n_docs = X.shape[0]
+    draws = []
+    for r in range(int(resamples)):
+        rng = np.random.default_rng(10_007 + r)
+        draws.append(np.sort(rng.choice(n_docs, size=max(2, int(round(resample_frac * n_docs))), replace=False)))
+    runs = [(s, None) for s in seeds] + [(seeds[r % len(seeds)], r) for r in range(len(draws))]
+    jobs = [(k, i) for k in ks for i in range(len(runs))]
+    fits = Parallel(n_jobs=n_jobs)(delayed(_one)(X, k, method, runs[i][0], top_n, max_iter, max_doc_update_iter,
+                                                 None if runs[i][1] is None else draws[runs[i][1]])
+                                    for k, i in jobs)
     res = dict(zip(jobs, fits))
     rows = []
     for k in ks:
-        runs = [res[(k, s)] for s in seeds]
-        coh = np.array([r[1] for r in runs])
-        rows.append({"k": k, "coherence": coh.mean(), "coherence_sd": coh.std(ddof=1) if len(coh) > 1 else np.nan,
-                     "diversity": float(np.mean([r[2] for r in runs])),
-                     "stability": topic_stability([r[0] for r in runs])})
+        fk = [res[(k, i)] for i in range(len(runs))]
+        coh = np.array([f[1] for f in fk])
+        full = [f[0] for f, (_, r) in zip(fk, runs) if r is None]
+        resampled = [f[0] for f, (_, r) in zip(fk, runs) if r is not None]
+        cross = [matched_cosine(a, b)[2].mean() for a in full for b in resampled]
+        sd = coh.std(ddof=1) if len(coh) > 1 else np.nan
+        rows.append({"k": k, "coherence": coh.mean(), "coherence_sd": sd,
+                     "diversity": float(np.mean([f[2] for f in fk])),
+                     "stability": topic_stability([f[0] for f in fk]),
+                     "stability_resample": float(np.mean(cross)) if cross else np.nan,
+                     "coherence_se": sd / np.sqrt(len(coh))})
     table = pd.DataFrame(rows)
     stab = table["stability"].fillna(1.0)
     table["qualifies"] = (stab >= min_stability) & (table["diversity"] >= min_diversity)
     pool = table[table["qualifies"]] if table["qualifies"].any() else table
-    best = int(pool.loc[pool["coherence"].idxmax(), "k"])
+    top = pool.loc[pool["coherence"].idxmax()]
+    band = top["coherence"] - (0 if np.isnan(top["coherence_se"]) else top["coherence_se"])
+    near = pool[pool["coherence"] >= band]
+    best = int(near["k"].min())  # one-standard-error rule: the smallest K as good as the best
+    rest = table[table["k"] != best]
+    rest = rest[rest["qualifies"]] if rest["qualifies"].any() else rest
+    runner = int(rest.loc[rest["coherence"].idxmax(), "k"]) if len(rest) else None
     table["chosen"] = table["k"] == best
-    rule = (f"highest mean NPMI among K with stability >= {min_stability} and diversity >= {min_diversity}"
-            if table["qualifies"].any() else "highest mean NPMI (no K met the stability/diversity floor)")
-    return KSelection(table=table, k=best, rule=rule)
+    table["runner_up"] = table["k"] == runner
+    floor = (f"stability >= {min_stability} and diversity >= {min_diversity}" if table["qualifies"].any()
+             else "any K (none met the stability/diversity floor)")
+    rule = (f"among K with {floor}: the smallest K within one SE of the highest mean NPMI "
+            f"({len(seeds)} seeds + {len(draws)} resamples of {resample_frac:.0%} of the documents)")
+    return KSelection(table=table, k=best, rule=rule, runner_up=runner)
