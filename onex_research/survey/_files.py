@@ -167,7 +167,9 @@ def _read_sav(path: Path):
     header = pd.DataFrame([list(df.columns)], columns=df.columns)
     frame = pd.concat([header, body], ignore_index=True)
     frame.columns = range(frame.shape[1])
-    return frame, "sav"
+    labels = [meta.column_names_to_labels.get(c) or "" for c in df.columns]
+    values = {i: dict(meta.variable_value_labels.get(c) or {}) for i, c in enumerate(df.columns)}
+    return frame, "sav", labels, values
 
 
 def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
@@ -180,15 +182,19 @@ def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
     cells : pandas.DataFrame
         One row per submission, columns ``0..m-1``, every cell a ``str`` (``""`` empty).
     info : dict
-        ``file_format`` (csv, xlsx, sav) and ``encoding``.
+        ``file_format`` (csv, xlsx, sav) and ``encoding``; for .sav also ``labels``
+        (variable label per column, ``""`` when none) and ``value_labels``
+        (column position -> {code: label}).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such export file")
     suffix = path.suffix.lower()
+    extra = {}
     if suffix == ".sav":
-        frame, enc = _read_sav(path)
+        frame, enc, labels, values = _read_sav(path)
         fmt = "sav"
+        extra = {"labels": labels, "value_labels": values}
     else:
         with open(path, "rb") as fh:        # read-only; the raw export is never changed
             data = fh.read()
@@ -204,4 +210,4 @@ def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
     headers = [str(h) for h in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
-    return headers, cells, {"file_format": fmt, "encoding": enc}
+    return headers, cells, {"file_format": fmt, "encoding": enc, **extra}
