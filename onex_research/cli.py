@@ -90,7 +90,9 @@ def cmd_clean(args) -> int:
     from .survey import clean, read_export, to_csv, to_sav
 
     ins = _instrument(args.instrument)
-    result = clean(read_export(args.export, ins), ins)
+    from .survey.command import clean_options
+
+    result = clean(read_export(args.export, ins), ins, **clean_options(args))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -295,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="folder to write")
     p.add_argument("--formats", nargs="+", choices=["csv", "sav"], default=["csv", "sav"],
                    help="data formats to write (default: csv sav)")
+    from .survey.command import add_clean_options
+
+    add_clean_options(p)
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("measure", parents=[common], help="reliability, KMO/Bartlett, EFA and CFA tables",
@@ -353,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run every notebook, even those whose inputs, notebook and library are unchanged")
     p.add_argument("--allow-missing-glyphs", action="store_true", help="record missing-glyph warnings, do not fail")
     p.set_defaults(func=cmd_reproduce)
+
+    from .survey import command as survey_command
+
+    survey_command.add_parser(sub, [common])
     return parser
 
 
@@ -377,7 +386,8 @@ def _dispatch(args) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except (OnexError, ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
+    except (OnexError, ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
+            IsADirectoryError) as exc:
         if args.debug:
             raise
         print(f"{PROG} {args.command}: error: {_one_line(exc)}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Survey ingest, cleaning, scoring and export (issue 3).
 
-The flow, one call per step::
+The flow, one call per step (``draft_instrument(export).to_yaml(path)`` drafts the
+instrument of a new survey from its export)::
 
     ins = load_instrument("surveys/onex_instrument.yaml")
     raw = read_export("surveys/default_study/wjx_text.xlsx", ins)   # one row per submission
@@ -27,6 +28,7 @@ Exclusion rule names (shared with ``onex_research.simulate``): ``speeder``,
 
 from ..instrument import load_instrument
 from .clean import RULE_LABELS, RULES, CleanResult, clean
+from .draft import draft_instrument, draft_summary
 from .privacy import DEFAULT_SALT, hash_ip, scrub_pii
 from .read import META_COLUMNS, multi_columns, other_column, read_export
 from .export import to_csv, to_sav, value_labels, variable_labels
@@ -34,7 +36,7 @@ from .quality import compare_with_truth, missingness, plot_missingness
 from .rules import longest_run
 from .score import score
 
-__all__ = ["load_instrument", "read_export", "clean", "score", "to_csv", "to_sav",
+__all__ = ["load_instrument", "draft_instrument", "draft_summary", "read_export", "clean", "score", "to_csv", "to_sav",
            "variable_labels", "value_labels", "compare_with_truth", "missingness", "plot_missingness",
            "CleanResult", "RULES", "RULE_LABELS", "META_COLUMNS", "multi_columns", "other_column", "DEFAULT_SALT", "hash_ip", "scrub_pii",
            "longest_run"]
