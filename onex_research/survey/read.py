@@ -295,7 +295,9 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
         * one ``string`` column per text item, PII-scrubbed.
 
         ``attrs`` holds ``source_file``, ``file_format``, ``encoding``,
-        ``export_style`` (wenjuanxin, tencent, codes) and ``instrument``.
+        ``export_style`` (wenjuanxin, tencent, codes), ``instrument`` and the column
+        counts ``n_columns``, ``n_matched``, ``n_question_columns``,
+        ``n_meta_columns``, ``n_ignored_columns``.
 
     Raises
     ------
@@ -388,5 +390,10 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
     style = ("tencent" if any(re.match(r"^[Qq]\d+", h) for h in headers_n) or "编号" in headers_n
              else "codes" if all(t.kind != "item" or norm(headers[p]) in it.index for p, t in targets.items())
              else "wenjuanxin")
-    out.attrs = {"source_file": str(path), **info, "export_style": style, "instrument": instrument.name}
+    kinds = [t.kind for t in targets.values()]
+    out.attrs = {"source_file": str(path), **{k: v for k, v in info.items() if k != "value_labels"},
+                 "export_style": style, "instrument": instrument.name,
+                 "n_columns": len(headers), "n_matched": len(targets),
+                 "n_question_columns": sum(k in ("item", "option", "other") for k in kinds),
+                 "n_meta_columns": kinds.count("meta"), "n_ignored_columns": kinds.count("ignore")}
     return out
