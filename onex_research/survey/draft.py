@@ -59,6 +59,8 @@ _NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _ATTENTION = re.compile(r"(?:此题|本题|该题)?请(?:您)?(?:务必)?(?:选择|选|勾选|点选)[“\"「『']?([^”\"」』'，。,.；;！!？?）)]+)")
 _ATTENTION_WORDS = re.compile(r"注意力|检测题|测谎|认真作答|请选择|请选")
 _RANGE = re.compile(r"从?(-?\d+)\s*[-—~～到至]\s*(-?\d+)(?:分)?")
+_ENDS = re.compile(r"(-?\d+)\s*=\s*([^,，;；、)）]+)")
+_OPEN = re.compile(r"建议|意见|补充|请说明|请注明|为什么|原因|看法是|想法|其他想说|留言|评价一下")
 
 
 def _parse(header: str):
@@ -89,10 +91,17 @@ def _parse(header: str):
     return None, None, None, h
 
 
+_CODE_TOKENS = {"-3", "-2"}
+
+
 def _answers(col: pd.Series):
-    """Distinct non-missing cells with their counts, in order of first appearance."""
+    """Distinct non-missing cells with their counts, in order of first appearance.
+
+    ``-3``/``-2`` (skipped / not shown in Wenjuanxin codes exports) are kept here, for
+    the caller to tell a skip from a code of a -3..3 scale.
+    """
     counts = col.value_counts(sort=False)
-    keep = [u for u in counts.index if norm(u) not in MISSING_TOKENS]
+    keep = [u for u in counts.index if norm(u) not in MISSING_TOKENS or norm(u) in _CODE_TOKENS]
     return counts.loc[keep]
 
 
@@ -293,11 +302,14 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
             "header": str(header), "position": pos + 1 if norm(header) in repeats else None}
     notes = []
     values = [str(u) for u in counts.index]
+    nums = _numbers(values) if values else None
+    if nums is None:                       # -3/-2 among words: skipped cells, not answers
+        counts = counts.loc[[u for u in counts.index if norm(u) not in _CODE_TOKENS]]
+        values = [str(u) for u in counts.index]
     n_answered = int(counts.sum())
     full = norm(f"{stem or ''}{wording}{header}")
     blank = "___" in str(header) or "[___" in full
     is_multi = any(MULTI_SEPARATORS.search(v) for v in values)
-    nums = _numbers(values) if values else None
     if not values:
         notes.append("no answers in the export; type guessed as text")
     elif blank:
@@ -316,20 +328,32 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
             obs = obs[obs >= 0]                    # -3 skipped, -2 not shown (codes exports)
         lo, hi = (int(obs.min()), int(obs.max())) if len(obs) else (1, 1)
         stated = _RANGE.search(full)
-        if stated and whole:
+        ends = dict((int(a), lab.strip()) for a, lab in _ENDS.findall(full)) if whole else {}
+        if len(ends) >= 2:
+            a, b = min(ends), max(ends)
+            if a < b and b - a <= 10:
+                lo, hi = min(lo, a), max(hi, b)
+                stated = True
+        elif stated and whole:
             a, b = int(stated.group(1)), int(stated.group(2))
             if a < b and b - a <= 10 and a <= lo and hi <= b:
                 lo, hi = a, b
+            else:
+                stated = None
         if whole and lo == 2 and hi >= 5:
             lo = 1                                 # nobody chose the lowest point of a 1..k rating
             notes.append("assumed the scale starts at 1 (lowest code seen: 2)")
         if whole and hi - lo <= 10 and len(set(obs)) <= 11 and not (len(set(obs)) > 7 and not in_matrix
                                                                      and n_answered > 50 and lo > 10):
             codes = list(range(lo, hi + 1))
-            spec["scale"] = d.scale([str(c) for c in codes],
-                                    codes=None if codes == list(range(1, len(codes) + 1)) else codes,
+            labs = [ends.get(c, str(c)) for c in codes]
+            if len(set(labs)) < len(labs):
+                labs = [str(c) for c in codes]
+            spec["scale"] = d.scale(labs, codes=None if codes == list(range(1, len(codes) + 1)) else codes,
                                     hint=f"codes{lo}_{hi}".replace("-", "m"),
-                                    note=f"codes {lo}..{hi} seen in the export; write each code's label")
+                                    note=f"codes {lo}..{hi} (seen in the export"
+                                    + (", or named in the wording" if stated else "")
+                                    + "); write each code's label")
             spec["type"] = "likert" if (in_matrix or stated) else "single"
             notes.append(f"code-only answers {lo}..{hi}; label the scale")
         else:
@@ -357,7 +381,7 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
             base[b] = base.get(b, 0) + int(n)
         labs = list(base)
         long_text = np.mean([len(x) for x in labs]) > 30 if labs else True
-        closed = labs and len(labs) <= 15 and not long_text and (
+        closed = labs and len(labs) <= 15 and not long_text and not _OPEN.search(full) and (
             len(labs) <= max(2, 0.5 * n_answered) or n_answered <= 20 and len(labs) <= 5)
         known = _order_labels(labs, list(base.values()))[1] is None if labs else False
         if closed or known:
