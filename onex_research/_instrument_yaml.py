@@ -51,7 +51,8 @@ def dump_instrument(ins, notes: dict) -> str:
     if columns:
         out += ["", "# export columns that are not questions: header -> metadata field (or ignore)", "columns:"]
         for h, f in columns.items():
-            out.append(f"  {_flow(str(h))}: {f}")
+            note = notes.get(f"column:{h}")
+            out.append(f"  {_flow(str(h))}: {f}" + (f"  # TODO {note}" if note else ""))
     out += ["", "scales:"]
     for name, labels in ins.scales.items():
         codes = ins.scale_codes.get(name)

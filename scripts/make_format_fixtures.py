@@ -63,6 +63,16 @@ AGREE = ["完全不同意", "不同意", "一般", "同意", "完全同意"]
 PHRASES = ["还行", "没有", "挺好的", "不清楚", "一般般", "希望能改进", "无"]
 
 
+SUBJECTS = ["宿舍", "食堂", "图书馆", "校园网", "快递点", "教室", "操场", "超市", "公交", "实训室"]
+PREDICATES = ["还行", "一般般", "挺好的", "有点远", "比较贵", "人很多", "不清楚", "需要预约", "晚上关门早", "很方便"]
+
+
+def _open(rng) -> str:
+    """A made-up open answer: one or two short clauses."""
+    k = rng.integers(1, 3)
+    return "，".join(f"{rng.choice(SUBJECTS)}{rng.choice(PREDICATES)}" for _ in range(k))
+
+
 def _ips(rng, n):
     return [f"192.0.2.{rng.integers(1, 255)}({rng.choice(['北京-北京', '广东-广州', '湖南-长沙'])})"
             for _ in range(n)]
@@ -88,7 +98,7 @@ def wjx_matrix_text(rng, n=40) -> pd.DataFrame:
         cols[h] = [str(x) for x in rng.integers(1, 6, n)]
     att = rng.choice(["(跳过)", "非常正向", "比较正向", "中立", "比较负面"], n)
     cols["11、你对“AI介入社交”的整体态度是？"] = att
-    cols["23、请问您还在什么场景下使用ai进行社交"] = rng.choice(PHRASES + ["(空)"], n)
+    cols["23、请问您还在什么场景下使用ai进行社交"] = [_open(rng) if rng.random() < 0.7 else "(空)" for _ in range(n)]
     df = pd.DataFrame(cols)
     df.iloc[3, 4] = "(跳过)"
     return df
@@ -160,7 +170,7 @@ def tencentdocs_form(rng, n=30) -> str:
     for i in range(n):
         q1 = str(rng.integers(1, 3))
         q2 = "[DESENSITIZED]" if rng.random() < 0.3 else ""
-        opens = [str(rng.choice(PHRASES)) for _ in range(4)]
+        opens = [_open(rng) if rng.random() < 0.8 else str(rng.choice(PHRASES)) for _ in range(4)]
         if i % 7 == 3:
             opens[2] = "第一行\n第二行，还有一行"                          # an answer over several lines
         w.writerow([100000000 + i, "腾讯文档", q1, q2, *opens,

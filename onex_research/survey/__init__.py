@@ -34,9 +34,9 @@ from .read import META_COLUMNS, multi_columns, other_column, read_export
 from .export import to_csv, to_sav, value_labels, variable_labels
 from .quality import compare_with_truth, missingness, plot_missingness
 from .rules import longest_run
-from .score import score
+from .score import default_controls, score
 
 __all__ = ["load_instrument", "draft_instrument", "draft_summary", "read_export", "clean", "score", "to_csv", "to_sav",
            "variable_labels", "value_labels", "compare_with_truth", "missingness", "plot_missingness",
            "CleanResult", "RULES", "RULE_LABELS", "META_COLUMNS", "multi_columns", "other_column", "DEFAULT_SALT", "hash_ip", "scrub_pii",
-           "longest_run"]
+           "longest_run", "default_controls"]

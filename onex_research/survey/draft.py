@@ -17,6 +17,7 @@ scales and the order of unordered answer labels.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -48,11 +49,11 @@ LIKERT_SCALES = {
 """Ordered Chinese rating scales recognised in text exports (a subset of labels suffices)."""
 
 _META = {**META_ALIASES, **{k: "ignore" for k in IGNORED_COLUMNS}}
-_SUBNUM = re.compile(r"^(?:第)?(\d+[.．]\d+)(?:题)?[、.:：,，．]?(.*)$")
-_PAREN_SUB = re.compile(r"^(?:第)?(\d+)(?:题)?[、.:：,，．]\((\d+)\)[,，、]?(.*)$")
-_SUB = re.compile(r"^(?:第)?(\d+)(?:题)?\((.+)\)$")
-_TITLE = re.compile(r"^(?:第)?(\d+)(?:题)?[、.:：,，．](.*)$")
-_TENCENT = re.compile(r"^[Qq](\d+)(?:[、.:：_-](.*))?$")
+_SUBNUM = re.compile(r"^(?:第)?\s*(\d+[.．]\d+)\s*(?:题)?[、.:：,，．]?\s*(.*)$", re.S)
+_PAREN_SUB = re.compile(r"^(?:第)?\s*(\d+)\s*(?:题)?[、.:：,，．]\s*[(（]\s*(\d+)\s*[)）][,，、]?\s*(.*)$", re.S)
+_SUB = re.compile(r"^(?:第)?\s*(\d+)\s*(?:题)?\s*[(（](.+)[)）]$", re.S)
+_TITLE = re.compile(r"^(?:第)?\s*(\d+)\s*(?:题)?[、.:：,，．]\s*(.*)$", re.S)
+_TENCENT = re.compile(r"^[QqＱ](\d+)(?:[、.:：_-]\s*(.*))?$", re.S)
 _OTHER = re.compile(r"〖.*?〗", re.S)
 _INT = re.compile(r"^[+-]?\d+(?:\.0+)?$")
 _NUM = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
@@ -64,8 +65,13 @@ _OPEN = re.compile(r"建议|意见|补充|请说明|请注明|为什么|原因|�
 
 
 def _parse(header: str):
-    """(question ref or None, stem, row/sub text or None, wording) of a header."""
-    h = norm(header).lstrip("@")
+    """(question ref or None, stem, row/sub text or None, wording) of a header.
+
+    Parsed on the header as written (stripped), so the wording keeps its full-width
+    punctuation; the reader matches after NFKC anyway.
+    """
+    h = unicodedata.normalize("NFC", str(header)).strip().lstrip("@").strip()
+    h = re.sub(r"^[０-９]+", lambda m: unicodedata.normalize("NFKC", m.group(0)), h)
     m = _PAREN_SUB.match(h)
     if m:
         q, k, rest = m.groups()
@@ -255,6 +261,18 @@ def draft_instrument(path, *, name: str | None = None) -> Instrument:
             sub = _parse(headers[pos])[2]
             parsed[pos] = (q, stems.get(q), sub if sub else text, text)
 
+    # the rows of a matrix share one scale: pool their answer labels
+    pooled = {}
+    for q, positions in rows_per_q.items():
+        if len(positions) > 1 and not isinstance(q, str):
+            pool = {}
+            for p in positions:
+                for v, n in _answers(cells[p]).items():
+                    b = _base(v)
+                    if b and norm(b) not in MISSING_TOKENS:
+                        pool[b] = pool.get(b, 0) + int(n)
+            pooled[q] = pool
+    d.pooled = pooled
     for pos in sorted(parsed):
         _draft_column(d, pos, parsed[pos], repeats, keys, rows_per_q, value_labels.get(pos, {}))
     items = pd.DataFrame(d.items, dtype=object).set_index("code") if d.items else None
@@ -379,9 +397,21 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
             if norm(b) in MISSING_TOKENS or not b:
                 continue
             base[b] = base.get(b, 0) + int(n)
+        pool = d.pooled.get(q) if in_matrix else None
+        if pool and len(pool) <= 15 and set(base) <= set(pool):
+            base = dict(pool)                       # every row of the matrix gets the whole scale
+        # stray numbers among word labels (a miskeyed code): kept as codes for clean to judge
+        strays = {b: n for b, n in base.items() if _INT.match(norm(b))}
+        words = {b: n for b, n in base.items() if b not in strays}
+        if strays and words and sum(strays.values()) <= 0.05 * sum(base.values()):
+            base = words
+            notes.append(f"{sum(strays.values())} answer(s) are numbers off the word scale "
+                         f"(e.g. {next(iter(strays))}); clean blanks them as out of range")
         labs = list(base)
         long_text = np.mean([len(x) for x in labs]) > 30 if labs else True
-        closed = labs and len(labs) <= 15 and not long_text and not _OPEN.search(full) and (
+        # Wenjuanxin writes (空) for an empty fill-in answer, (跳过) for a skipped question
+        fill_in = any(norm(u) == norm("(空)") for u in col.unique()[:1000])
+        closed = labs and len(labs) <= 15 and not long_text and not _OPEN.search(full) and not fill_in and (
             len(labs) <= max(2, 0.5 * n_answered) or n_answered <= 20 and len(labs) <= 5)
         known = _order_labels(labs, list(base.values()))[1] is None if labs else False
         if closed or known:

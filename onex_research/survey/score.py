@@ -10,7 +10,27 @@ import pandas as pd
 from ..errors import OnexError
 from ..instrument import Instrument
 
-__all__ = ["score"]
+__all__ = ["score", "default_controls"]
+
+
+def default_controls(instrument: Instrument, data: pd.DataFrame | None = None) -> list[str]:
+    """The survey's own demographic items, as default controls of a regression.
+
+    Single-choice items outside any construct (``instrument.demographics`` without the
+    multi-select ones), in questionnaire order, plus numeric items (age, amounts);
+    with ``data``, only those that are columns of it and vary (a constant column
+    cannot be a control). Replaces a fixed ``role`` that another survey may not have.
+
+    Examples
+    --------
+    >>> default_controls(load_instrument(DEFAULT_INSTRUMENT))      # doctest: +SKIP
+    ['role', 'school_type', 'major', 'tenure', 'gender']
+    """
+    it = instrument.items
+    out = [c for c in it.index if it.at[c, "construct"] is None and it.at[c, "type"] in ("single", "numeric")]
+    if data is not None:
+        out = [c for c in out if c in data.columns and data[c].nunique(dropna=True) > 1]
+    return out
 
 
 def _min_valid(min_valid, construct: str, k: int) -> int:
