@@ -100,13 +100,20 @@ def _parse(header: str):
 _CODE_TOKENS = {"-3", "-2"}
 
 
-def _answers(col: pd.Series):
+def _counts(col: pd.Series) -> pd.Series:
+    """Every distinct cell with its count, in order of first appearance (one hash pass)."""
+    codes, uniq = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    n = np.bincount(codes[codes >= 0], minlength=len(uniq))
+    return pd.Series(n, index=pd.Index(uniq, dtype=object))
+
+
+def _answers(col: pd.Series, counts: pd.Series | None = None):
     """Distinct non-missing cells with their counts, in order of first appearance.
 
     ``-3``/``-2`` (skipped / not shown in Wenjuanxin codes exports) are kept here, for
     the caller to tell a skip from a code of a -3..3 scale.
     """
-    counts = col.value_counts(sort=False)
+    counts = _counts(col) if counts is None else counts
     keep = [u for u in counts.index if norm(u) not in MISSING_TOKENS or norm(u) in _CODE_TOKENS]
     return counts.loc[keep]
 
@@ -150,6 +157,12 @@ class _Draft:
         self.items, self.scales, self.scale_codes, self.notes = [], {}, {}, {}
         self.columns, self.constructs = {}, {}
         self.codes_used = set()
+        self._counts = {}
+
+    def counts(self, pos) -> pd.Series:
+        if pos not in self._counts:
+            self._counts[pos] = _counts(self.cells[pos])
+        return self._counts[pos]
 
     # -- scales ---------------------------------------------------------------
     def scale(self, labels, codes=None, hint=None, note=None) -> str:
@@ -238,8 +251,8 @@ def draft_instrument(path, *, name: str | None = None) -> Instrument:
         field = _meta_field(h, labels[pos])
         if field is not None:
             if field == "respondent_id":
-                col = cells[pos].map(norm)
-                if col.eq("").any() or col.duplicated().any():
+                c = d.counts(pos)
+                if (c > 1).any() or (c.index.astype(str).str.strip() == "").any():
                     field = "ignore"
                     d.notes[f"column:{h}"] = (f"{h} repeats ids or has empty ones (e.g. two exports pasted "
                                               "together); respondent_id is the row number instead")
@@ -267,7 +280,7 @@ def draft_instrument(path, *, name: str | None = None) -> Instrument:
         if len(positions) > 1 and not isinstance(q, str):
             pool = {}
             for p in positions:
-                for v, n in _answers(cells[p]).items():
+                for v, n in _answers(cells[p], d.counts(p)).items():
                     b = _base(v)
                     if b and norm(b) not in MISSING_TOKENS:
                         pool[b] = pool.get(b, 0) + int(n)
@@ -309,7 +322,8 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
     q, stem, row, text = parsed
     header = d.headers[pos]
     col = d.cells[pos]
-    counts = _answers(col)
+    all_counts = d.counts(pos)
+    counts = _answers(col, all_counts)
     in_matrix = q is not None and len(rows_per_q.get(q, [])) > 1 and not isinstance(q, str)
     row_index = rows_per_q[q].index(pos) + 1 if in_matrix else None
     code = d.code(q, pos, row_index)
@@ -410,7 +424,7 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
         labs = list(base)
         long_text = np.mean([len(x) for x in labs]) > 30 if labs else True
         # Wenjuanxin writes (空) for an empty fill-in answer, (跳过) for a skipped question
-        fill_in = any(norm(u) == norm("(空)") for u in col.unique()[:1000])
+        fill_in = any(norm(u) == norm("(空)") for u in all_counts.index[:1000])
         closed = labs and len(labs) <= 15 and not long_text and not _OPEN.search(full) and not fill_in and (
             len(labs) <= max(2, 0.5 * n_answered) or n_answered <= 20 and len(labs) <= 5)
         known = _order_labels(labs, list(base.values()))[1] is None if labs else False
