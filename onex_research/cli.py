@@ -386,8 +386,7 @@ def _dispatch(args) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except (OnexError, ValueError, FileNotFoundError, FileExistsError, NotADirectoryError,
-            IsADirectoryError) as exc:
+    except (OnexError, ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError) as exc:
         if args.debug:
             raise
         print(f"{PROG} {args.command}: error: {_one_line(exc)}", file=sys.stderr)

@@ -15,9 +15,11 @@ Column contract of ``read_export`` and ``clean().data``
   ``submitted_at, started_at, duration_s, source, source_detail, ip_hash, ip_region``
   (:data:`META_COLUMNS`); the raw IP is never kept.
 * one column per single/Likert/attention item, named by item code, ``Int64`` codes
-  1..k (``<NA>`` missing). In ``clean().data``: out-of-range codes are ``<NA>``,
-  reverse-keyed items are recoded ``k + 1 - x`` (``CleanResult.reversed_items``) and
-  single-choice demographics are ``Categorical`` with the Chinese labels in scale order.
+  1..k, or the scale's declared codes (0..10, -3..3) with no shift (``<NA>`` missing).
+  In ``clean().data``: codes off the declared scale are ``<NA>``, reverse-keyed items
+  are recoded ``lowest + highest - x`` (``CleanResult.reversed_items``) and
+  single-choice demographics are ``Categorical`` ordered by the scale.
+* one ``Float64`` column per numeric item (age, amounts).
 * multi-select items as 0/1 ``Int64`` columns ``<item>__1 .. <item>__k`` (option
   codes; :func:`multi_columns`), ``〖…〗`` other-text in ``<item>__other``.
 * text items as ``string``, personal data replaced by placeholders (:func:`scrub_pii`).

@@ -403,9 +403,10 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
         data[c] = lo + hi - data[c]
     for c in instrument.demographics:
         if instrument.items.at[c, "type"] == "single":
-            codes = instrument.codes(c)
-            lookup = pd.Series(np.arange(len(codes)), index=codes)
-            pos = data[c].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            vals = data[c].to_numpy(dtype=float, na_value=np.nan)
+            pos = np.full(len(vals), -1, dtype=np.int64)
+            for k, code in enumerate(instrument.codes(c)):
+                pos[vals == code] = k
             data[c] = pd.Categorical.from_codes(pos, categories=instrument.labels(c), ordered=True)
     data = data.loc[~claimed].reset_index(drop=True)
     settings = dict(speeder_ratio=speeder_ratio, straightline_share=straightline_share,

@@ -34,7 +34,9 @@ def run(args) -> int:
 
     out = Path(args.out)
     if out.exists() and not args.force:
-        raise FileExistsError(f"{out} exists; pass --force to overwrite it, or choose another --out")
+        from ..errors import OnexError
+
+        raise OnexError(f"{out} exists; pass --force to overwrite it, or choose another --out")
     ins = draft_instrument(args.export, name=args.name)
     ins.to_yaml(out)
     print(f"wrote {out}")
