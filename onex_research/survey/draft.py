@@ -298,7 +298,12 @@ def _draft_column(d: _Draft, pos, parsed, repeats, keys, rows_per_q, vlabels):
         if whole and lo == 2 and hi >= 5:
             lo = 1                                 # nobody chose the lowest point of a 1..k rating
             notes.append("assumed the scale starts at 1 (lowest code seen: 2)")
-        if whole and hi - lo <= 10 and len(set(obs)) <= 11 and not (len(set(obs)) > 7 and not in_matrix
+        if whole and in_matrix and set(obs) <= {0.0, 1.0} and lo == 0:
+            # 0/1 under one question: a multi-select spread over columns (Tencent Q6:题目-选项)
+            spec["scale"] = d.scale(["未选", "选中"], codes=[0, 1], hint="chosen01")
+            spec["type"] = "single"
+            notes.append("0/1 column: one option of a multi-select spread over columns")
+        elif whole and hi - lo <= 10 and len(set(obs)) <= 11 and not (len(set(obs)) > 7 and not in_matrix
                                                                      and n_answered > 50 and lo > 10):
             codes = list(range(lo, hi + 1))
             labs = [ends.get(c, str(c)) for c in codes]

@@ -201,3 +201,20 @@ def test_property_any_wenjuanxin_text_export_reads_with_its_draft(tmp_path, n, n
     for r, c in enumerate(lik):
         want = [LABEL_POOL.index(x) + 1 if x in LABEL_POOL else None for x in df.iloc[:, 3 + n_single + r]]
         assert raw[c].astype(object).where(raw[c].notna(), None).tolist() == want
+
+
+def test_tencent_spread_multi_select_is_not_a_rating_matrix(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 30
+    df = pd.DataFrame({"编号": np.arange(1, n + 1), "Q1:您的身份是": rng.choice(["学生", "教师"], n),
+                       "Q2:您使用过的平台-微信": rng.integers(0, 2, n), "Q2:您使用过的平台-QQ": rng.integers(0, 2, n),
+                       "Q2:您使用过的平台-钉钉": rng.integers(0, 2, n)})
+    path = tmp_path / "tencent_spread.csv"
+    df.to_csv(path, index=False)
+    ins = draft_instrument(path)
+    rows = [c for c in ins.items.index if c.startswith("q2_")]
+    assert len(rows) == 3 and set(ins.items.loc[rows, "type"]) == {"single"}
+    assert ins.codes(rows[0]) == [0, 1] and len(ins.constructs) == 0
+    ins.to_yaml(tmp_path / "d.yaml")
+    raw = read_export(path, load_instrument(tmp_path / "d.yaml"))
+    assert raw[rows[1]].tolist() == df["Q2:您使用过的平台-QQ"].tolist()
