@@ -71,6 +71,8 @@ META_ALIASES = {
     "填写时间": "submitted_at", "结束时间": "submitted_at", "结束答题时间(自动)": "submitted_at",
     "填写地区": "ip_region", "ip所在地": "ip_region", "ip归属地": "ip_region", "ip所在地区": "ip_region",
     "填写ip": "ip", "ip地址(自动)": "ip", "作答序号": "respondent_id", "答卷id": "respondent_id",
+    "开始作答时间": "started_at", "结束作答时间": "submitted_at", "提交作答时间": "submitted_at",
+    "作答时长(秒)": "duration_s", "作答用时": "duration_s",
 }
 
 # Columns real exports carry that hold no answer, or hold personal data: dropped on read.

@@ -218,3 +218,26 @@ def test_tencent_spread_multi_select_is_not_a_rating_matrix(tmp_path):
     ins.to_yaml(tmp_path / "d.yaml")
     raw = read_export(path, load_instrument(tmp_path / "d.yaml"))
     assert raw[rows[1]].tolist() == df["Q2:您使用过的平台-QQ"].tolist()
+
+
+def test_tencent_docs_form_and_credamo_metadata_names(tmp_path):
+    n = 12
+    rng = np.random.default_rng(9)
+    docs = pd.DataFrame({"提交者（自动）": [f"用户{i}" for i in range(n)],
+                         "提交时间（自动）": [f"2024-06-01 09:{i:02d}:00" for i in range(n)],
+                         "您的身份": rng.choice(["学生", "教师"], n)})
+    credamo = pd.DataFrame({"答卷编号": np.arange(1, n + 1), "开始作答时间": ["2024-06-01 09:00:00"] * n,
+                            "结束作答时间": [f"2024-06-01 09:{10 + i:02d}:00" for i in range(n)],
+                            "作答时长(秒)": rng.integers(100, 900, n), "IP地址": [f"198.51.100.{i}" for i in range(n)],
+                            "IP所在地": ["广东"] * n, "Q1": rng.integers(1, 3, n)})
+    for name, df, want in (("docs.xlsx", docs, {"提交者（自动）": "ignore", "提交时间（自动）": "submitted_at"}),
+                           ("credamo.csv", credamo, {"答卷编号": "respondent_id", "开始作答时间": "started_at",
+                                                     "结束作答时间": "submitted_at", "作答时长(秒)": "duration_s",
+                                                     "IP地址": "ip", "IP所在地": "ip_region"})):
+        path = tmp_path / name
+        df.to_excel(path, index=False) if name.endswith("xlsx") else df.to_csv(path, index=False)
+        ins = draft_instrument(path)
+        assert ins.columns() == want
+        ins.to_yaml(tmp_path / "d.yaml")
+        raw = read_export(path, load_instrument(tmp_path / "d.yaml"))
+        assert len(raw) == n and "用户0" not in raw.to_string()          # the submitter's name is dropped
