@@ -250,8 +250,8 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
         items whose answers vary across the sample (closed, numeric or free text), plus
         one each for a completion time and an IP hash. With fewer, two identical rows are
         as likely to be two people who chose the same few options. Free text and numeric
-        answers are compared along with the closed ones; ``detail`` says what was
-        compared.
+        answers are compared along with the closed ones; the flow table's setting says
+        what was compared.
     max_missing : float or None, default 0.3
         Exclude when more than this share of the Likert items is missing (skipped or out
         of range), a common rule of thumb (e.g. Hair et al., *Multivariate Data
@@ -341,7 +341,6 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
         f1, d1, _ = R.exact_duplicates(answers, ids, order_)
         f1 = f1 & enough
         d1 = d1.where(enough, "")
-        d1 = pd.Series(np.where(f1, d1.astype(str) + f" (compared {what})", ""), dtype=object)
         flag, detail = f1, d1
         if near_duplicate_max_diff is not None and "ip_hash" in raw:
             xa = answers[answer_cols].to_numpy(dtype=float, na_value=np.nan)
