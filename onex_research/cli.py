@@ -75,7 +75,9 @@ def cmd_simulate(args) -> int:
 def cmd_clean(args) -> int:
     from .study import load_survey, write_clean
 
-    survey = load_survey(args.export, args.instrument)
+    from .survey.command import clean_options
+
+    survey = load_survey(args.export, args.instrument, **clean_options(args))
     out = Path(args.out)
     written = write_clean(survey, out, formats=args.formats)
     rep = _report(out, "clean")
@@ -175,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="folder to write")
     p.add_argument("--formats", nargs="+", choices=["csv", "sav"], default=["csv", "sav"],
                    help="data formats to write (default: csv sav)")
+    from .survey.command import add_clean_options
+
+    add_clean_options(p)
     p.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("measure", parents=[common], help="reliability, KMO/Bartlett, EFA and CFA tables",
@@ -245,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run every notebook, even those whose inputs, notebook and library are unchanged")
     p.add_argument("--allow-missing-glyphs", action="store_true", help="record missing-glyph warnings, do not fail")
     p.set_defaults(func=cmd_reproduce)
+
+    from .survey import command as survey_command
+
+    survey_command.add_parser(sub, [common])
     return parser
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import OnexError
 from ..instrument import Instrument, load_instrument
 from ..paths import CORPUS, DEFAULT_INSTRUMENT, DEFAULT_STUDY
+from ..survey.score import default_controls
 
 __all__ = ["DEFAULT_SURVEY", "DEFAULT_SEED", "TRANSCRIPT_SUFFIXES", "Survey", "load_survey", "write_clean",
            "read_clean", "default_controls", "CorpusPaths", "Corpus", "resolve_corpus", "load_corpus",
@@ -39,30 +40,6 @@ CLEAN_FILES = {"data": "clean.csv", "schema": "clean_schema.json", "instrument":
 
 
 # -- the questionnaire --------------------------------------------------------------
-def default_controls(instrument: Instrument) -> list[str]:
-    """The control variables of the study's regressions.
-
-    The instrument's top-level ``controls:`` list when it has one, else every
-    single-choice item outside the constructs (the survey's own demographics), in
-    questionnaire order.
-
-    Raises
-    ------
-    OnexError
-        When ``controls`` names an item the instrument does not have.
-    """
-    declared = instrument.meta.get("controls")
-    if declared is not None:
-        if isinstance(declared, str) or not isinstance(declared, (list, tuple)):
-            raise OnexError(f"{instrument.path}: 'controls' must be a list of item codes, got {declared!r}")
-        unknown = [c for c in declared if c not in instrument.items.index]
-        if unknown:
-            raise OnexError(f"{instrument.path}: controls {', '.join(map(str, unknown))} are not items of the "
-                            f"instrument; choose from {', '.join(instrument.demographics)}")
-        return [str(c) for c in declared]
-    it = instrument.items
-    return [c for c in instrument.demographics if it.at[c, "type"] == "single"]
-
 
 @dataclass(frozen=True)
 class Survey:
@@ -130,7 +107,7 @@ def _survey(data: pd.DataFrame, instrument: Instrument, *, cleaning=None, source
                   source=Path(source) if source is not None else None)
 
 
-def load_survey(survey=None, instrument=None) -> Survey:
+def load_survey(survey=None, instrument=None, **clean_options) -> Survey:
     """Read, clean and score a questionnaire export.
 
     Parameters
@@ -139,6 +116,9 @@ def load_survey(survey=None, instrument=None) -> Survey:
         The export (Wenjuanxin .xlsx/.csv, Tencent Questionnaire, SPSS .sav).
     instrument : path or Instrument, default ``surveys/onex_instrument.yaml``
         The codebook that describes the export.
+    **clean_options
+        Thresholds and switches of :func:`onex_research.survey.clean` (``speeder_ratio``,
+        ``max_missing``, ...); its defaults otherwise.
 
     Returns
     -------
@@ -148,7 +128,7 @@ def load_survey(survey=None, instrument=None) -> Survey:
 
     survey = Path(survey) if survey is not None else DEFAULT_SURVEY
     ins = instrument if isinstance(instrument, Instrument) else load_instrument(instrument or DEFAULT_INSTRUMENT)
-    cleaned = clean(read_export(survey, ins), ins)
+    cleaned = clean(read_export(survey, ins), ins, **clean_options)
     return _survey(cleaned.data, ins, cleaning=cleaned, source=survey)
 
 

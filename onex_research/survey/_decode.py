@@ -18,7 +18,7 @@ from ._headers import norm
 from .privacy import on_uniques, scrub_pii
 
 __all__ = ["MISSING_TOKENS", "MULTI_SEPARATORS", "decode_codes", "decode_multi", "decode_option",
-           "decode_text"]
+           "decode_text", "decode_numeric"]
 
 MISSING_TOKENS = frozenset(norm(x) for x in ("", "(跳过)", "跳过", "-3", "-2", "(空)", "nan", "NaN",
                                              "None", "<NA>", "N/A"))
@@ -49,9 +49,16 @@ def _split_other(u: str):
     return (m.group(1), m.group(2)) if m else (u, None)
 
 
-def decode_codes(col: pd.Series, labels, where, rid, bad):
-    """Single-choice/Likert cells -> float codes (NaN missing), other-text or None."""
-    lab = {norm(x): i + 1 for i, x in enumerate(labels)}
+def decode_codes(col: pd.Series, labels, where, rid, bad, codes=None):
+    """Single-choice/Likert cells -> float codes (NaN missing), other-text or None.
+
+    ``codes`` gives each label's code (default ``1..k``). A number in a cell is kept as
+    that code (no shift); ``-3``/``-2`` read as skipped only when they are not codes of
+    the scale (a -3..3 scale keeps them).
+    """
+    codes = list(codes) if codes is not None else list(range(1, len(labels) + 1))
+    lab = {norm(x): c for x, c in zip(labels, codes)}
+    missing = MISSING_TOKENS - {str(c) for c in codes}
     fac, uniq = pd.factorize(col, use_na_sentinel=True)
     vals = np.full(len(uniq) + 1, np.nan)     # last slot: pandas' NA sentinel -1
     other = np.full(len(uniq) + 1, None, dtype=object)
@@ -60,7 +67,7 @@ def decode_codes(col: pd.Series, labels, where, rid, bad):
         v = norm(base)
         if txt is not None and txt.strip():
             other[j] = txt.strip()
-        if v in MISSING_TOKENS:
+        if v in missing:
             continue
         if v in lab:
             vals[j] = lab[v]
@@ -122,6 +129,27 @@ def decode_option(col: pd.Series, label, where, rid, bad):
         else:
             bad.append((where, str(u), _rows(np.flatnonzero(fac == j), rid),
                         f"a spread multi-select column holds 1/0 or the option label {label!r}"))
+    return vals[fac]
+
+
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def decode_numeric(col: pd.Series, where, rid, bad):
+    """Numeric answers (age, amounts) -> float (NaN missing); a unit suffix such as 岁/元 is dropped."""
+    fac, uniq = pd.factorize(col, use_na_sentinel=True)
+    vals = np.full(len(uniq) + 1, np.nan)
+    for j, u in enumerate(uniq):
+        v = norm(u)
+        if v in MISSING_TOKENS or v in ("-3", "-2"):
+            continue
+        num = re.sub(r"(岁|元|周岁|年|个|次|人|小时|分钟|万元|万)$", "", v).replace(",", "")
+        if _NUMBER.match(num):
+            vals[j] = float(num)
+        else:
+            bad.append((where, str(u), _rows(np.flatnonzero(fac == j), rid),
+                        "a numeric item holds numbers (e.g. 23, 23岁, 1,500); change the item's type "
+                        "to text if it holds words"))
     return vals[fac]
 
 

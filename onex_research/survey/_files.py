@@ -95,7 +95,14 @@ def _cell_text(v) -> str:
 
 
 def _rows_to_frame(rows) -> pd.DataFrame:
-    """List of row lists -> DataFrame of str; each distinct cell is converted once."""
+    """List of row lists -> DataFrame of str; each distinct cell is converted once.
+
+    Columns that hold only strings (the answer labels of a text export) are taken as
+    they are (one C-level check); the others are factorised and each distinct value
+    converted once.
+    """
+    from pandas._libs import lib
+
     width = max((len(r) for r in rows), default=0)
     arr = np.empty((len(rows), width), dtype=object)
     arr[:] = ""
@@ -103,10 +110,39 @@ def _rows_to_frame(rows) -> pd.DataFrame:
         arr[i, :len(r)] = r
     cols = {}
     for j in range(width):
-        codes, uniq = pd.factorize(arr[:, j], use_na_sentinel=True)
-        text = np.array([_cell_text(u) for u in uniq] + [""], dtype=object)
+        col = arr[:, j]
+        if lib.is_string_array(col, skipna=False):
+            cols[j] = col
+            continue
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        text = None
+        if len(uniq) > 1000 and lib.is_float_array(np.asarray(uniq, dtype=object)):
+            v = np.asarray(uniq, dtype=float)          # ids, ages: many distinct numbers at once
+            if np.isfinite(v).all() and (v == np.round(v)).all() and np.abs(v).max() < 2**53:
+                text = np.append(v.astype(np.int64).astype(str).astype(object), "")
+        if text is None:
+            text = np.array([_cell_text(u) for u in uniq] + [""], dtype=object)
         cols[j] = text[codes]
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols, dtype=object)
+
+
+def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows and columns that are empty throughout (a sheet's used range can be wider).
+
+    Short-circuits: a column is checked until its first non-empty cell, and rows stay
+    candidates for blankness only while every column seen so far is empty there.
+    """
+    arrays = [frame[c].to_numpy() for c in frame.columns]
+    keep_cols = [any(v != "" for v in a) for a in arrays]
+    candidate = np.ones(len(frame), bool)
+    for a in arrays:
+        if not candidate.any():
+            break
+        idx = np.flatnonzero(candidate)
+        candidate[idx] = a[idx] == ""
+    if candidate.any() or not all(keep_cols):
+        frame = frame.loc[~candidate, keep_cols]
+    return frame
 
 
 def _read_xlsx(path: Path, data: bytes):
@@ -132,8 +168,7 @@ def _read_xlsx(path: Path, data: bytes):
             "truncated or damaged - download it again, or save it from Excel") from None
     except ValueError as exc:
         raise SurveyExportError(f"{path}: cannot read the workbook ({exc})") from None
-    blank = frame.eq("")
-    frame = frame.loc[~blank.all(axis=1), ~blank.all(axis=0)]
+    frame = _drop_blank(frame)
     frame.columns = range(frame.shape[1])
     _check_shape(frame, path)
     return frame, "xlsx"
@@ -167,7 +202,9 @@ def _read_sav(path: Path):
     header = pd.DataFrame([list(df.columns)], columns=df.columns)
     frame = pd.concat([header, body], ignore_index=True)
     frame.columns = range(frame.shape[1])
-    return frame, "sav"
+    labels = [meta.column_names_to_labels.get(c) or "" for c in df.columns]
+    values = {i: dict(meta.variable_value_labels.get(c) or {}) for i, c in enumerate(df.columns)}
+    return frame, "sav", labels, values
 
 
 def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
@@ -180,15 +217,19 @@ def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
     cells : pandas.DataFrame
         One row per submission, columns ``0..m-1``, every cell a ``str`` (``""`` empty).
     info : dict
-        ``file_format`` (csv, xlsx, sav) and ``encoding``.
+        ``file_format`` (csv, xlsx, sav) and ``encoding``; for .sav also ``labels``
+        (variable label per column, ``""`` when none) and ``value_labels``
+        (column position -> {code: label}).
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such export file")
     suffix = path.suffix.lower()
+    extra = {}
     if suffix == ".sav":
-        frame, enc = _read_sav(path)
+        frame, enc, labels, values = _read_sav(path)
         fmt = "sav"
+        extra = {"labels": labels, "value_labels": values}
     else:
         with open(path, "rb") as fh:        # read-only; the raw export is never changed
             data = fh.read()
@@ -204,4 +245,4 @@ def load_table(path) -> tuple[list[str], pd.DataFrame, dict]:
     headers = [str(h) for h in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = range(cells.shape[1])
-    return headers, cells, {"file_format": fmt, "encoding": enc}
+    return headers, cells, {"file_format": fmt, "encoding": enc, **extra}

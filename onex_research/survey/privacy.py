@@ -101,14 +101,30 @@ def scrub_pii(text: pd.Series) -> pd.Series:
     return on_uniques(text, scrub).astype("string")
 
 
+_IP_CELL = re.compile(r"^\s*([^()（）\s]*)\s*(?:[(（](.*)[)）])?\s*$", re.S)
+
+
+def _take(codes: np.ndarray, values: list) -> pd.Series:
+    """``values[code]`` per row, missing where ``code < 0``, as ``string``."""
+    arr = np.array(values + [None], dtype=object)
+    return pd.Series(arr[np.where(codes < 0, len(values), codes)], dtype="string")
+
+
 def split_ip(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Split Wenjuanxin's ``117.136.12.34(江西-南昌)`` into address and region."""
-    s = raw.astype("string").str.strip()
-    parts = on_uniques(s, lambda u: u.astype("string").str.extract(r"^\s*([^()（）\s]*)\s*(?:[(（](.*)[)）])?\s*$"))
-    parts = parts.astype("string")
-    ip = parts[0].where(parts[0].fillna("").str.len() > 0)
-    region = parts[1].where(parts[1].fillna("").str.len() > 0)
-    return ip.astype("string"), region.astype("string")
+    """Split Wenjuanxin's ``117.136.12.34(江西-南昌)`` into address and region.
+
+    Each distinct cell is split once (one compiled pattern, no pandas string methods).
+    """
+    codes, uniq = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    ips, regions = [], []
+    for u in uniq:
+        m = _IP_CELL.match(str(u).strip())
+        ip, region = (m.group(1), m.group(2)) if m else (None, None)
+        ips.append(ip or None)
+        regions.append(region or None)
+    ip, region = _take(codes, ips), _take(codes, regions)
+    ip.index = region.index = raw.index
+    return ip, region
 
 
 def hash_ip(ip: pd.Series, *, salt: str = DEFAULT_SALT, length: int = 16) -> pd.Series:
@@ -117,7 +133,9 @@ def hash_ip(ip: pd.Series, *, salt: str = DEFAULT_SALT, length: int = 16) -> pd.
     Each distinct address is hashed once, so the cost grows with the number of
     distinct addresses, not of rows.
     """
-    s = ip.astype("string")
-    uniq = s.dropna().unique()
-    table = {v: hashlib.sha256((salt + "|" + v).encode("utf-8")).hexdigest()[:length] for v in uniq}
-    return s.map(table).astype("string")
+    codes, uniq = pd.factorize(ip.astype("string").to_numpy(dtype=object, na_value=None),
+                               use_na_sentinel=True)
+    table = [hashlib.sha256((salt + "|" + str(v)).encode("utf-8")).hexdigest()[:length] for v in uniq]
+    out = _take(codes, table)
+    out.index = ip.index
+    return out

@@ -17,9 +17,9 @@ from ..errors import (DuplicateHeaderError, LabelNotOnScaleError, MissingQuestio
                       RespondentIdError, SurveyExportError, UnknownColumnError,
                       WrongQuestionnaireError)
 from ..instrument import Instrument
-from ._decode import decode_codes, decode_multi, decode_option, decode_text
+from ._decode import decode_codes, decode_multi, decode_numeric, decode_option, decode_text
 from ._files import load_table
-from ._headers import closest, map_header, norm
+from ._headers import closest, declared_positions, map_header, norm
 from .privacy import DEFAULT_SALT, hash_ip, split_ip
 
 __all__ = ["read_export", "META_COLUMNS", "multi_columns", "other_column"]
@@ -52,41 +52,64 @@ def _where(path, pos, header) -> str:
     return f"{path}: column {_col_name(pos)} {header!r}"
 
 
-def _map_columns(path, headers, instrument):
-    """Targets per column position, after the header checks."""
+def _map_columns(path, headers, instrument, labels=None):
+    """Targets per column position, after the header checks.
+
+    ``labels`` (a .sav file's variable labels) are tried when a variable name maps to
+    nothing, so that Wenjuanxin's ``index``/``Q1`` names still find 序号 and the item.
+    """
     keys = [norm(h) for h in headers]
+    repeated_ok = {k for k, entries in declared_positions(instrument).items()
+                   if any(p is not None for _, p in entries)}
     seen = {}
     for pos, (h, k) in enumerate(zip(headers, keys)):
         if not k or k.lower() in ("nan", "none") or k.startswith("Unnamed:"):
             raise UnknownColumnError(f"{_where(path, pos, h)} has no header; hint: delete the empty "
                                      "column or give it the question's header")
-        if k in seen:
-            p0 = seen[k]
+        if k in seen and k not in repeated_ok:
+            same = [p for p, kk in enumerate(keys) if kk == k]
+            cols = " and ".join(f"{_col_name(p)} {headers[p]!r}" for p in same)
             raise DuplicateHeaderError(
-                f"{path}: columns {_col_name(p0)} {headers[p0]!r} and {_col_name(pos)} {h!r} have "
-                f"the same header; hint: keep one of them (every question appears once)")
+                f"{path}: columns {cols} have the same header. Hint: if they are different "
+                "questions (a wording used twice, or a Tencent cascading select 级联题 that repeats its "
+                "header once per level), declare each in the instrument with `header:` and its 1-based "
+                f"column `position:` ({', '.join(str(p + 1) for p in same)}), as `onex-research "
+                "draft-instrument` does; if the same question was exported twice, delete the extra column")
         seen[k] = pos
     targets, unknown, n_question = {}, [], 0
     for pos, h in enumerate(headers):
-        target, questionish = map_header(h, instrument)
+        target, questionish = map_header(h, instrument, position=pos + 1)
+        if target is None and labels is not None and labels[pos]:
+            target, q2 = map_header(labels[pos], instrument, position=pos + 1)
+            questionish = questionish or q2
         n_question += questionish
         if target is None:
             unknown.append((pos, h, questionish))
         else:
             targets[pos] = target
     n_items = sum(t.kind in ("item", "option", "other") for t in targets.values())
-    if n_items == 0 or (n_question and n_items < 0.5 * n_question):
-        shown = "; ".join(repr(h) for _, h, q in unknown if q)[:300] or "; ".join(headers[:6])
+    n_unmatched_q = sum(q for _, _, q in unknown)
+    n_q = n_items + n_unmatched_q
+    if n_items == 0 or (n_unmatched_q and n_items < 0.5 * n_q):
+        shown = [h for _, h, q in unknown if q] or [h for _, h, _ in unknown] or headers
+        listed = "; ".join(repr(h) for h in shown[:5]) + (f"; and {len(shown) - 5} more" if len(shown) > 5 else "")
+        numbered = sum(bool(re.match(r"^(?:第)?\d+|^[Qq]\d+", norm(h))) for h in headers)
+        hint = (f"pass the instrument this export was made from, or draft one from the export with "
+                f"`onex-research draft-instrument {path} --out my_instrument.yaml`")
+        if numbered == 0:
+            hint += ("; the headers carry no question numbers, so items are matched by their wording "
+                     "(text_zh) or a declared `header:`")
         raise WrongQuestionnaireError(
             f"{path}: this export is not of the questionnaire {instrument.name!r} "
-            f"({instrument.title_zh}): {n_items} of {max(n_question, len(headers))} question columns "
-            f"match its items. Unmatched headers: {shown}. Hint: pass the instrument this export "
-            f"was made from; the first expected header is {instrument.header(instrument.items.index[0])!r}")
+            f"({instrument.title_zh}): {n_items} of {n_q} question columns match its items. "
+            f"Unmatched question headers: {listed}. Hint: {hint}")
     if unknown:
         lines = [f"column {_col_name(p)} {h!r} (closest expected header: {closest(h, instrument)!r})"
                  for p, h, _ in unknown]
         raise UnknownColumnError(f"{path}: {len(unknown)} column(s) match no item of {instrument.name!r} "
-                                 "and no metadata field: " + "; ".join(lines))
+                                 "and no metadata field: " + "; ".join(lines)
+                                 + ". Hint: add the header to the instrument's `columns:` as `ignore` (or a "
+                                 "metadata field), or add the item")
     owner = {}
     for pos, t in targets.items():
         if t.kind in ("ignore",) or (t.kind == "meta" and t.name == "ip_region"):
@@ -261,8 +284,10 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
           seconds; 所用时间/答题时长, else end minus start), ``source``,
           ``source_detail``, ``ip_hash`` (salted SHA-256, 16 hex digits), ``ip_region``;
         * one ``Int64`` column per single/Likert/attention item, named by item code,
-          holding codes 1..k (missing = ``<NA>``; numeric codes outside 1..k are kept
-          as they are, for :func:`clean` to log);
+          holding the scale's codes (1..k, or the declared codes such as 0..10 or
+          -3..3; missing = ``<NA>``; numbers outside the declared codes are kept as
+          they are, for :func:`clean` to log);
+        * one ``Float64`` column per numeric item (age, amounts);
         * per multi-select item, 0/1 ``Int64`` columns ``<item>__1 .. <item>__k``
           (option codes; :func:`multi_columns`);
         * ``<item>__other`` (``string``) for items whose answers carry ``〖…〗``
@@ -270,7 +295,9 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
         * one ``string`` column per text item, PII-scrubbed.
 
         ``attrs`` holds ``source_file``, ``file_format``, ``encoding``,
-        ``export_style`` (wenjuanxin, tencent, codes) and ``instrument``.
+        ``export_style`` (wenjuanxin, tencent, codes), ``instrument`` and the column
+        counts ``n_columns``, ``n_matched``, ``n_question_columns``,
+        ``n_meta_columns``, ``n_ignored_columns``.
 
     Raises
     ------
@@ -303,7 +330,7 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
                         f"got {type(instrument).__name__}")
     path = Path(path)
     headers, cells, info = load_table(path)
-    targets = _map_columns(path, headers, instrument)
+    targets = _map_columns(path, headers, instrument, info.pop("labels", None))
     _check_coverage(path, targets, instrument)
     meta = _metadata(path, headers, cells, targets, salt)
     rid = meta["respondent_id"]
@@ -322,6 +349,8 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
             kind = it.at[t.name, "type"]
             if kind == "text":
                 cols[t.name] = decode_text(cells[pos])
+            elif kind == "numeric":
+                cols[t.name] = decode_numeric(cells[pos], where, rid, bad)
             elif kind == "multi":
                 mat, other = decode_multi(cells[pos], instrument.labels(t.name), where, rid, bad)
                 for k in range(mat.shape[1]):
@@ -329,7 +358,8 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
                 if other is not None:
                     others[t.name] = other
             else:
-                cols[t.name], other = decode_codes(cells[pos], instrument.labels(t.name), where, rid, bad)
+                cols[t.name], other = decode_codes(cells[pos], instrument.labels(t.name), where, rid, bad,
+                                                   codes=instrument.codes(t.name))
                 if other is not None:
                     others[t.name] = other
     if bad:
@@ -351,11 +381,19 @@ def read_export(path, instrument: Instrument, *, salt: str = DEFAULT_SALT) -> pd
     for c in items.columns:
         if c in it.index and it.at[c, "type"] == "text" or c.endswith("__other"):
             continue
+        if c in it.index and it.at[c, "type"] == "numeric":
+            items[c] = items[c].astype("Float64")
+            continue
         items[c] = items[c].astype("Int64")
     out = pd.concat([meta, items], axis=1)
     headers_n = [norm(h) for h in headers]
     style = ("tencent" if any(re.match(r"^[Qq]\d+", h) for h in headers_n) or "编号" in headers_n
              else "codes" if all(t.kind != "item" or norm(headers[p]) in it.index for p, t in targets.items())
              else "wenjuanxin")
-    out.attrs = {"source_file": str(path), **info, "export_style": style, "instrument": instrument.name}
+    kinds = [t.kind for t in targets.values()]
+    out.attrs = {"source_file": str(path), **{k: v for k, v in info.items() if k != "value_labels"},
+                 "export_style": style, "instrument": instrument.name,
+                 "n_columns": len(headers), "n_matched": len(targets),
+                 "n_question_columns": sum(k in ("item", "option", "other") for k in kinds),
+                 "n_meta_columns": kinds.count("meta"), "n_ignored_columns": kinds.count("ignore")}
     return out

@@ -10,7 +10,37 @@ import pandas as pd
 from ..errors import OnexError
 from ..instrument import Instrument
 
-__all__ = ["score"]
+__all__ = ["score", "default_controls"]
+
+
+def default_controls(instrument: Instrument, data: pd.DataFrame | None = None) -> list[str]:
+    """The control variables of the study's regressions.
+
+    The instrument's top-level ``controls:`` list when it has one (validated: each must be
+    an item). Otherwise the survey's own demographic items: single-choice items outside any construct (``instrument.demographics`` without the
+    multi-select ones), in questionnaire order, plus numeric items (age, amounts);
+    with ``data``, only those that are columns of it and vary (a constant column
+    cannot be a control). Replaces a fixed ``role`` that another survey may not have.
+
+    Examples
+    --------
+    >>> default_controls(load_instrument(DEFAULT_INSTRUMENT))      # doctest: +SKIP
+    ['role', 'school_type', 'major', 'tenure', 'gender']
+    """
+    it = instrument.items
+    declared = instrument.meta.get("controls")
+    if declared is not None:
+        if isinstance(declared, str) or not isinstance(declared, (list, tuple)):
+            raise OnexError(f"{instrument.path}: 'controls' must be a list of item codes, got {declared!r}")
+        unknown = [c for c in declared if c not in it.index]
+        if unknown:
+            raise OnexError(f"{instrument.path}: controls {', '.join(map(str, unknown))} are not items of the "
+                            f"instrument; choose from {', '.join(instrument.demographics)}")
+        return [str(c) for c in declared]
+    out = [c for c in it.index if it.at[c, "construct"] is None and it.at[c, "type"] in ("single", "numeric")]
+    if data is not None:
+        out = [c for c in out if c in data.columns and data[c].nunique(dropna=True) > 1]
+    return out
 
 
 def _min_valid(min_valid, construct: str, k: int) -> int:
@@ -44,7 +74,7 @@ def score(data: pd.DataFrame, instrument: Instrument, *, min_valid=None, keyed: 
         construct -> any of these.
     keyed : bool, default True
         True when reverse-keyed items are already recoded (as in ``clean().data``);
-        False recodes them here (``k + 1 - x``).
+        False recodes them here (``lowest + highest - x``; ``k + 1 - x`` on 1..k).
     long : bool, default False
         Return the long (tidy) table instead of the wide one.
 
@@ -58,8 +88,9 @@ def score(data: pd.DataFrame, instrument: Instrument, *, min_valid=None, keyed: 
 
     Notes
     -----
-    ``score = mean(x_j for valid j)`` when ``n_valid >= min_valid``. Codes outside
-    ``1..k`` raise ``OnexError`` (run :func:`clean` first).
+    ``score = mean(x_j for valid j)`` when ``n_valid >= min_valid``, on the items' own
+    codes (a 0..10 item scores 0..10). Codes outside the declared range raise
+    ``OnexError`` (run :func:`clean` first).
 
     Examples
     --------
@@ -77,16 +108,17 @@ def score(data: pd.DataFrame, instrument: Instrument, *, min_valid=None, keyed: 
     wide, rows = {}, []
     for construct, items in groups.items():
         x = data[items].to_numpy(dtype=float, na_value=np.nan)
-        k_points = np.array([instrument.n_points(i) for i in items], float)
+        lo = np.array([instrument.code_range(i)[0] for i in items], float)
+        hi = np.array([instrument.code_range(i)[1] for i in items], float)
         with np.errstate(invalid="ignore"):
-            bad = ~np.isnan(x) & ((x < 1) | (x > k_points) | (x != np.round(x)))
+            bad = ~np.isnan(x) & ((x < lo) | (x > hi) | (x != np.round(x)))
         if bad.any():
             r, c = np.nonzero(bad)
             raise OnexError(f"score: {int(bad.sum())} code(s) outside the scale, e.g. item {items[c[0]]!r} = "
                             f"{x[r[0], c[0]]:g} in row {index[r[0]]!r}; hint: run survey.clean() first")
         if not keyed:
             rev = np.array([bool(instrument.items.at[i, "reverse"]) for i in items])
-            x[:, rev] = k_points[rev] + 1 - x[:, rev]
+            x[:, rev] = lo[rev] + hi[rev] - x[:, rev]
         need = _min_valid(min_valid, construct, len(items))
         n_valid = (~np.isnan(x)).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -52,7 +52,9 @@ def test_default_study_invariant_and_flow(default_clean):
     assert flow["n_remaining"].iloc[-1] == len(res.data) == len(raw) - flow["n_excluded"].sum()
     assert res.exclusions.groupby("respondent_id")["primary"].sum().eq(1).all()
     zh, en = res.flow_table("zh"), res.flow_table("en")
-    assert list(zh.columns) == ["步骤", "标记人数", "剔除人数", "剩余人数"]
+    assert list(zh.columns) == ["步骤", "标记人数", "剔除人数", "剩余人数", "规则设置"]
+    assert list(en.columns) == ["step", "n_flagged", "n_excluded", "n_remaining", "setting"]
+    assert "< 0.33 x median" in en.loc[en["step"].str.contains("speeder"), "setting"].iloc[0]
     assert zh["步骤"].iloc[0] == "原始答卷" and "重复提交" in set(zh["步骤"])
     assert en["step"].iloc[-1] == "Analysed" and en["n_remaining"].iloc[-1] == len(res.data)
     with pytest.raises(ValueError, match="lang"):
@@ -255,7 +257,7 @@ def test_invariant_every_respondent_is_kept_or_excluded(n, seed, p_na, n_copies,
     assert not kept & excluded
     assert res.flow["n_remaining"].iloc[-1] == len(res.data)
     assert res.flow["n_excluded"].sum() == len(excluded)
-    if n_copies:
+    if n_copies and n >= 5:     # with fewer rows no answer varies: the duplicate guard holds back
         assert len(excluded) >= n_copies
     lik_out = res.data[lik].to_numpy(dtype=float, na_value=np.nan)
     assert np.all(np.isnan(lik_out) | ((lik_out >= 1) & (lik_out <= 5)))
