@@ -99,6 +99,9 @@ def cmd_measure(args) -> int:
     tables.parallel_analysis_tables(survey, rep, seed=args.seed)
     tables.efa_tables(survey, rep, n_factors=args.n_factors, method=args.method, rotation=args.rotation)
     tables.cfa_tables(survey, rep)
+    tables.harman_table(survey, rep)
+    if "role" in survey.data.columns:
+        tables.invariance_table(survey, rep, group="role", n_groups=2)
     _done([f for e in rep.entries for f in e.files], args.out)
     return EXIT_OK
 

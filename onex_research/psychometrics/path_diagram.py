@@ -161,7 +161,9 @@ def plot_path_diagram(result: SEMResult, *, labels: dict | None = None, group=No
         a, b, rad = row["rhs"], row["lhs"], 0.0
         if abs(depth[b] - depth[a]) > 1:
             rad = max((-0.35, 0.35), key=lambda r: clearance(a, b, r))
-        arrow(a, b, coef(row), rad=rad)
+        # straight paths carry their label a third of the way from the source: where paths
+        # from different sources cross (mid-way), labels would sit on one another
+        arrow(a, b, coef(row), rad=rad, t=0.5 if rad else 0.3)
     if show_indicators:
         k_lat = 0
         for f in latent:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..vocabulary import stars
 from ._common import as_frame_repr_html
 from ._lavaan_syntax import ModelSyntaxError
 from ._sem_core import Problem, _one_thread
@@ -29,8 +30,7 @@ PAR_COLUMNS = ["lhs", "op", "rhs", "group", "label", "b", "se", "z", "p", "ci_lo
 
 
 def _stars(p):
-    p = np.asarray(p, float)
-    return np.select([p < .001, p < .01, p < .05], ["***", "**", "*"], "")
+    return np.asarray(stars(p), dtype=object)   # the study's one star legend
 
 
 @dataclass(frozen=True)

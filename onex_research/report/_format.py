@@ -6,6 +6,7 @@ See :mod:`onex_research.report.tables` for the two styles (``"zh"``, ``"apa"``).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import numpy as np
@@ -267,6 +268,9 @@ def _notes_text(notes, formatted: pd.DataFrame, style: str) -> str | None:
     parts = []
     if notes:
         parts.extend([notes] if isinstance(notes, str) else list(notes))
+    # the writers print the lead (注：/ Note.) themselves: a note that brings its own loses it
+    parts = [re.sub(r"^\s*(?:注\s*[：:]|Notes?\.\s*)", "", str(p)) for p in parts]
+    parts = [p for p in parts if p.strip()]
     if formatted.attrs.get("stars"):
         parts.append(significance_note(style))
     if not parts:

@@ -15,7 +15,8 @@ from ..errors import OnexError
 
 __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
-           "corpus_overview", "segment_units", "coding_tables", "topic_tables"]
+           "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
+           "structural_model", "sem_tables", "invariance_table", "harman_table"]
 
 
 def item_descriptives(survey, rep):
@@ -148,7 +149,7 @@ def cfa_tables(survey, rep):
 
 #: The measurement steps in the order notebook 02 and ``onex-research measure`` run them.
 MEASUREMENT_STEPS = ("item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
-                     "efa_tables", "cfa_tables")
+                     "efa_tables", "cfa_tables", "harman_table", "invariance_table")
 
 
 def predictor_blocks(survey, outcome, controls=None) -> list[list[str]]:
@@ -285,3 +286,113 @@ def topic_tables(units, rep, *, seed, frame, k=None, ks=range(2, 8)):
     rep.table(topics.to_frame().round(3), name="topics_top_words", caption_zh="各主题高频词",
               caption_en="Top words of each topic", made_by="onex_research.text.fit_topics")
     return selection, topics
+
+
+# -- structural models, invariance, common-method bias ---------------------------------
+#: The study's structural model: drivers -> recognition and execution -> effectiveness -> intention.
+STRUCTURAL_PATHS = {
+    "recognition": ["demand", "motivation", "enterprise_drive", "government"],
+    "execution": ["demand", "motivation", "enterprise_drive", "government"],
+    "effectiveness": ["recognition", "execution", "resources"],
+    "intention": ["effectiveness"],
+}
+
+
+def structural_model(survey, paths=None) -> str:
+    """lavaan syntax of the structural model: one ``=~`` line per construct in ``paths``, the
+    regressions, and ``:=`` indirect effects of each driver on effectiveness through each
+    mediator (``ind_<driver>_<mediator>``)."""
+    paths = STRUCTURAL_PATHS if paths is None else paths
+    scales = survey.scales
+    used = list(dict.fromkeys([c for lhs, rhs in paths.items() for c in [lhs, *rhs]]))
+    missing = [c for c in used if c not in scales]
+    if missing:
+        raise OnexError(f"the structural model names constructs without items: {missing}")
+    lines = [f"{c} =~ " + " + ".join(scales[c]) for c in used]
+    labels = {}
+    for lhs, rhs in paths.items():
+        terms = []
+        for r in rhs:
+            labels[(lhs, r)] = f"b_{r}_{lhs}"
+            terms.append(f"{labels[(lhs, r)]}*{r}")
+        lines.append(f"{lhs} ~ " + " + ".join(terms))
+    outcome = "effectiveness"
+    for (lhs, r), lab in labels.items():       # driver -> mediator -> outcome
+        if (outcome, lhs) in labels:
+            lines.append(f"ind_{r}_{lhs} := {lab}*{labels[(outcome, lhs)]}")
+    return "\n".join(lines)
+
+
+def sem_tables(survey, rep, *, seed, bootstrap=500, paths=None):
+    """The structural model as a latent SEM (ML, complete cases): fit indices, structural
+    paths with standardized coefficients, indirect effects with bias-corrected bootstrap
+    intervals (as PROCESS), and the path diagram.
+
+    Returns
+    -------
+    SEMResult
+    """
+    from ..psychometrics import plot_path_diagram, sem
+
+    model = structural_model(survey, paths)
+    used = [i for line in model.splitlines() if "=~" in line for i in line.split("=~")[1].replace(" ", "").split("+")]
+    complete = survey.items[used].dropna()
+    res = sem(complete, model, bootstrap=bootstrap, ci="bc", seed=seed)
+    fit = res.fit[["n", "chi2", "dof", "p", "chi2_dof", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
+                   "srmr", "gfi", "agfi", "nfi", "ifi", "aic", "bic"]].to_frame("value")
+    fit.index.name = "statistic"
+    rep.table(fit, name="sem_fit", caption_zh="结构方程模型的拟合指数", caption_en="Fit of the structural equation model",
+              made_by="onex_research.psychometrics.sem", decimals=3,
+              notes=f"注：最大似然估计，列表删除后 n = {int(res.fit['n'])}；RMSEA 区间为 90% 置信区间。")
+    par = res.parameters
+    paths_table = par[par["op"] == "~"][["lhs", "rhs", "b", "se", "z", "p", "std"]].set_index(["lhs", "rhs"])
+    rep.table(paths_table, name="sem_paths", caption_zh="结构方程模型的路径系数",
+              caption_en="Structural paths (std = standardized coefficient)",
+              made_by="onex_research.psychometrics.sem", decimals=3)
+    defined = res.defined[["lhs", "b", "se", "p", "ci_low", "ci_high", "std"]].set_index("lhs")
+    defined.index.name = "effect"
+    rep.table(defined, name="sem_indirect", caption_zh="间接效应（偏差校正 Bootstrap 置信区间）",
+              caption_en=f"Indirect effects (bias-corrected bootstrap, {bootstrap} draws)",
+              made_by="onex_research.psychometrics.sem", decimals=3,
+              notes=f"注：{int(100 * 0.95)}% 偏差校正百分位 Bootstrap 置信区间，{bootstrap} 次重抽样，种子 {seed}。")
+    labels = survey.instrument.constructs["label_zh"].to_dict()
+    fig = plot_path_diagram(res, labels=labels, show_indicators=False, show_covariances=False)
+    rep.figure(fig, name="sem_path_diagram", caption_zh="结构方程模型路径图（标准化系数）",
+               caption_en="Path diagram of the structural model (standardized coefficients)",
+               made_by="onex_research.psychometrics.plot_path_diagram")
+    return res
+
+
+def invariance_table(survey, rep, *, group="role", n_groups=2):
+    """Measurement invariance of the constructs' CFA across the ``n_groups`` largest groups
+    (configural, metric, scalar, strict), with Chen's (2007) decisions."""
+    from ..psychometrics import measurement_invariance
+
+    counts = survey.data[group].value_counts()
+    keep = list(counts.index[:n_groups])
+    model = "\n".join(f"{c} =~ " + " + ".join(its) for c, its in survey.scales.items())
+    data = survey.items.join(survey.data[[group]])
+    data = data[data[group].isin(keep)].dropna()
+    data[group] = data[group].astype(str)
+    table = measurement_invariance(data, model, group)
+    rep.table(table, name="invariance", caption_zh=f"测量不变性检验（{'、'.join(map(str, keep))}）",
+              caption_en=f"Measurement invariance across {group} ({', '.join(map(str, keep))})",
+              made_by="onex_research.psychometrics.measurement_invariance", decimals=3,
+              notes="注：按 Chen (2007) 标准，ΔCFI ≥ −0.010 且 ΔRMSEA ≤ 0.015 视为不变性成立；"
+                    f"列表删除后 n = {len(data)}。")
+    return table
+
+
+def harman_table(survey, rep):
+    """Harman's single-factor test: the first unrotated component's share, and the
+    single-factor CFA against the measurement model."""
+    from ..psychometrics import harman_test
+
+    complete = survey.items.dropna()
+    res = harman_test(complete, model=survey.scales)
+    rep.table(res.comparison, name="harman", caption_zh="共同方法偏差检验（Harman 单因子检验）",
+              caption_en="Common-method bias: Harman's single-factor test",
+              made_by="onex_research.psychometrics.harman_test", decimals=3,
+              notes=f"注：未旋转的第一个主成分解释了 {res.proportion:.1%} 的总方差（n = {len(complete)}）。"
+                    + res.sentence)
+    return res

@@ -212,6 +212,14 @@ def _proper(word, flag):
 
 
 
+# "我们远航技师学院": a word between a possessive pronoun and a school's ending is the school's name,
+# even when jieba calls it a common word (远航/v); generic modifiers (我们本科学院) are not names
+_OWNER_CUE = re.compile(rf"(?:我们|咱们|你们|他们|她们|我|你|他|她)([{_CJK}]{{2,4}})$")
+_NAMED_SCHOOL_ENDINGS = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院", "高等专科学校",
+                         "职业技术学校", "技工学校", "学院", "大学")
+_NOT_A_NAME = frozenset("本科 高职 中职 专科 二级 职业 技术 高等 中等 普通 独立 成人 继续教育 网络 开放".split())
+
+
 def _institutions(text, want_school, want_company):
     out = []
     for m in _INST.finditer(text):
@@ -227,6 +235,10 @@ def _institutions(text, want_school, want_company):
         while lo > 0 and start - lo < 12 and re.match(rf"[{_CJK}A-Za-z]", text[lo - 1]):
             lo -= 1
         n = _named(text[lo:start], suffix)
+        if not n and suffix in _NAMED_SCHOOL_ENDINGS:
+            cue = _OWNER_CUE.search(text[lo:start])
+            if cue and cue.group(1) not in _NOT_A_NAME | _GENERIC | _BREAK:
+                n = len(cue.group(1))
         if n:
             a = start - n
             out.append(Span(a, m.end(2), "school" if is_school else "company", text[a:m.end(2)]))

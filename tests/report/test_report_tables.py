@@ -219,3 +219,15 @@ def test_no_stars_without_a_coefficient_column_and_multiindex_columns():
     assert "p < 0.05" not in to_markdown(df)
     wide = pd.DataFrame([[1.0, 2.0]], columns=pd.MultiIndex.from_tuples([("F1", "std"), ("F2", "std")]))
     assert list(format_table(wide).columns) == ["F1 std", "F2 std"]
+
+
+def test_a_note_that_brings_its_own_lead_is_not_doubled(tmp_path):
+    import pandas as pd
+
+    from onex_research.report import to_markdown
+
+    t = pd.DataFrame({"b": [0.5], "p": [0.01]}, index=pd.Index(["x"], name="term"))
+    md = to_markdown(t, notes="注：列表删除后 n = 492。")
+    assert "注：注：" not in md and "注：列表删除后 n = 492" in md
+    md_en = to_markdown(t, notes="Note. Listwise n = 492.", style="apa")
+    assert "Note.* Note." not in md_en and md_en.count("Note.") == 1

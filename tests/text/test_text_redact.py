@@ -168,3 +168,14 @@ def test_redact_frame_redacts_note_speaker_and_file():
     assert out.loc[0, "speaker_raw"] == "[教师A]"
     assert out.loc[0, "file"] == "[教师A]访谈.docx"
     assert "张伟" not in out.to_string() and "138" not in out.to_string()
+
+
+def test_a_school_named_after_a_possessive_is_redacted_without_a_list():
+    """我们远航技师学院: jieba tags 远航 as a verb, yet between 我们 and a school's ending it is
+    the school's name; generic modifiers (本科学院) and bare endings (我们学院) stay."""
+    from onex_research.text import redact
+
+    assert redact("我们远航技师学院也是这样。")[0] == "我们[学校1]也是这样。"
+    assert redact("你们星海职业学院怎么样")[0] == "你们[学校1]怎么样"
+    for kept in ("我们本科学院的老师", "我们学院", "他们职业学院", "我们学校也是"):
+        assert redact(kept)[0] == kept
