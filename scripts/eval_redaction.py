@@ -128,7 +128,7 @@ def real_damage(folder: Path, show: int):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--real", type=Path, default=ROOT.parent.parent / "shared" / "real_texts")
+    ap.add_argument("--real", type=Path, default=next((c for c in (ROOT.parent / "shared" / "real_texts", ROOT.parent.parent / "shared" / "real_texts") if c.is_dir()), ROOT.parent / "shared" / "real_texts"))
     ap.add_argument("--show", type=int, default=8, help="contexts shown per category")
     args = ap.parse_args(argv)
     rows = load_gold()

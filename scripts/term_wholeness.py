@@ -33,7 +33,7 @@ from onex_research.text.terms import discover_terms, read_corpus_texts  # noqa: 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--real", type=Path, default=ROOT.parent.parent / "shared" / "real_texts")
+    ap.add_argument("--real", type=Path, default=next((c for c in (ROOT.parent / "shared" / "real_texts", ROOT.parent.parent / "shared" / "real_texts") if c.is_dir()), ROOT.parent / "shared" / "real_texts"))
     args = ap.parse_args(argv)
     texts = [normalize(t) for t in read_corpus_texts(args.real)]
     print(f"{len(texts)} texts, {sum(map(len, texts)):,} characters from {args.real}")

@@ -216,7 +216,7 @@ def _proper(word, flag):
 # even when jieba calls it a common word (远航/v); generic modifiers (我们本科学院) are not names
 _OWNER_CUE = re.compile(rf"(?:我们|咱们|你们|他们|她们|我|你|他|她)([{_CJK}]{{2,4}})$")
 _NAMED_SCHOOL_ENDINGS = ("职业技术学院", "职业技术大学", "职业学院", "职业大学", "技师学院", "高等专科学校",
-                         "职业技术学校", "技工学校", "学院", "大学")
+                         "职业技术学校", "技工学校")   # not bare 学院/大学: 我不明白大学这三年
 _NOT_A_NAME = frozenset("本科 高职 中职 专科 二级 职业 技术 高等 中等 普通 独立 成人 继续教育 网络 开放".split())
 
 
@@ -237,7 +237,8 @@ def _institutions(text, want_school, want_company):
         n = _named(text[lo:start], suffix)
         if not n and suffix in _NAMED_SCHOOL_ENDINGS:
             cue = _OWNER_CUE.search(text[lo:start])
-            if cue and cue.group(1) not in _NOT_A_NAME | _GENERIC | _BREAK:
+            if (cue and cue.group(1) not in _NOT_A_NAME | _GENERIC | _BREAK
+                    and not set(cue.group(1)) & (_NOT_BEFORE_SUFFIX | set("不没很太最更"))):
                 n = len(cue.group(1))
         if n:
             a = start - n

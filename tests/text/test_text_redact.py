@@ -179,3 +179,10 @@ def test_a_school_named_after_a_possessive_is_redacted_without_a_list():
     assert redact("你们星海职业学院怎么样")[0] == "你们[学校1]怎么样"
     for kept in ("我们本科学院的老师", "我们学院", "他们职业学院", "我们学校也是"):
         assert redact(kept)[0] == kept
+
+
+def test_a_clause_before_university_is_not_a_school():
+    from onex_research.text import redact
+
+    text = "就是浪费时间，我不明白大学这三年的意义在哪里"   # a real student's post (public forum)
+    assert redact(text)[0] == text
