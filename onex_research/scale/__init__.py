@@ -18,7 +18,7 @@ from . import errors as _errors, redaction as _redaction, topics as _topics
 __all__ = sorted(_errors.__all__ + _redaction.__all__ + _topics.__all__
                  + ["SegmenterSpec", "load_counts", "Runner", "connect", "parse_scheduler", "read_export",
                     "csv_byte_ranges", "read_csv_range", "xlsx_to_parquet", "check_columns",
-                    "OpenEndedResult", "run_open_ended", "single_machine"])
+                    "OpenEndedResult", "run_open_ended", "single_machine", "suggest_codes"])
 
 
 def __getattr__(name):  # the pipeline imports dask: only when asked for
@@ -26,6 +26,10 @@ def __getattr__(name):  # the pipeline imports dask: only when asked for
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name == "suggest_codes":
+        from .assist import suggest_codes
+
+        return suggest_codes
     if name == "single_machine":
         from .reference import single_machine
 
