@@ -59,26 +59,7 @@ class Runner:
         objs = list(objs)
         if not objs:
             return []
-        if self.client is None:
-            import dask
-
-            if self.progress:
-                from dask.diagnostics import ProgressBar
-
-                if desc:
-                    print(desc, file=sys.stderr)
-                with ProgressBar(out=sys.stderr):
-                    return list(dask.compute(*objs, scheduler="threads"))
-            return list(dask.compute(*objs, scheduler="threads"))
-        futures = self.client.compute(objs)
-        if self.progress:
-            from distributed import progress
-
-            if desc:
-                print(desc, file=sys.stderr)
-            progress(futures)
-            print(file=sys.stderr)
-        return self.client.gather(futures)
+        return self._run(objs, "compute", desc)
 
     def iter_compute(self, objs, *, window=None):
         """Yield results in order, keeping at most ``window`` computations in flight."""
@@ -102,19 +83,23 @@ class Runner:
 
     def persist(self, objs, *, desc=""):
         """Keep delayed results in memory (the cluster's, or this process's on threads)."""
-        objs = list(objs)
+        return self._run(list(objs), "persist", desc)
+
+    def _run(self, objs, how, desc):
+        """``dask.compute``/``dask.persist`` on threads, or the client's, with the progress bar."""
         if self.client is None:
             import dask
 
-            if self.progress:
-                from dask.diagnostics import ProgressBar
+            run = getattr(dask, how)
+            if not self.progress:
+                return list(run(*objs, scheduler="threads"))
+            from dask.diagnostics import ProgressBar
 
-                if desc:
-                    print(desc, file=sys.stderr)
-                with ProgressBar(out=sys.stderr):
-                    return list(dask.persist(*objs, scheduler="threads"))
-            return list(dask.persist(*objs, scheduler="threads"))
-        out = self.client.persist(objs)
+            if desc:
+                print(desc, file=sys.stderr)
+            with ProgressBar(out=sys.stderr):
+                return list(run(*objs, scheduler="threads"))
+        out = getattr(self.client, how)(objs)
         if self.progress:
             from distributed import progress
 
@@ -122,7 +107,7 @@ class Runner:
                 print(desc, file=sys.stderr)
             progress(out)
             print(file=sys.stderr)
-        return out
+        return self.client.gather(out) if how == "compute" else out
 
     def wait(self, objs) -> None:
         """Block until persisted results are in memory (no-op on threads: already computed)."""
