@@ -365,7 +365,13 @@ def sem_tables(survey, rep, *, seed, bootstrap=500, paths=None):
 
 def invariance_table(survey, rep, *, group="role", n_groups=2):
     """Measurement invariance of the constructs' CFA across the ``n_groups`` largest groups
-    (configural, metric, scalar, strict), with Chen's (2007) decisions."""
+    (configural, metric, scalar, strict), with Chen's (2007) decisions.
+
+    Returns None, with a warning that says why, when a group has no more complete cases
+    than items (its covariance matrix is then singular and no model can be fitted).
+    """
+    import warnings
+
     from ..psychometrics import measurement_invariance
 
     counts = survey.data[group].value_counts()
@@ -374,6 +380,12 @@ def invariance_table(survey, rep, *, group="role", n_groups=2):
     data = survey.items.join(survey.data[[group]])
     data = data[data[group].isin(keep)].dropna()
     data[group] = data[group].astype(str)
+    n_items = survey.items.shape[1]
+    small = {g: int(n) for g, n in data[group].value_counts().items() if n <= n_items}
+    if small:
+        warnings.warn(f"measurement invariance not run: group(s) {small} have no more complete cases than the "
+                      f"{n_items} items, so their covariance matrices are singular", UserWarning, stacklevel=2)
+        return None
     table = measurement_invariance(data, model, group)
     rep.table(table, name="invariance", caption_zh=f"测量不变性检验（{'、'.join(map(str, keep))}）",
               caption_en=f"Measurement invariance across {group} ({', '.join(map(str, keep))})",

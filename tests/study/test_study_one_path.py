@@ -118,3 +118,14 @@ def test_resolve_corpus_takes_the_folder_or_its_transcripts(tmp_path):
         resolve_corpus(tmp_path)
     with pytest.raises(FileNotFoundError):
         resolve_corpus(tmp_path / "missing")
+
+
+def test_invariance_says_why_it_did_not_run_on_small_groups(tmp_path):
+    from onex_research.report import Report
+    from onex_research.study import tables
+
+    survey = load_survey(EXPORT)
+    small = survey.__class__(instrument=survey.instrument, data=survey.data.iloc[:150],
+                             scores=survey.scores.iloc[:150])
+    with pytest.warns(UserWarning, match="invariance not run.*教师"):
+        assert tables.invariance_table(small, Report(tmp_path, notebook="t")) is None
