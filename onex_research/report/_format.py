@@ -13,35 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..vocabulary import significance_note
+from .labels import labels_for
 from ..vocabulary import stars as _star_marks
 
 __all__ = ["format_table", "significance_note", "as_frame", "DEFAULT_LABELS", "BOUNDED_COLUMNS",
            "STAR_COLUMNS", "INTEGER_COLUMNS", "COLUMN_DECIMALS"]
 
-DEFAULT_LABELS = {
-    "beta": "β",
-    "chi2": "χ²",
-    "dof": "df",
-    "r2": "R²",
-    "adj_r2": "Adj. R²",
-    "ci_low": "95% CI LL",
-    "ci_high": "95% CI UL",
-    "sd": "SD",
-    "se": "SE",
-    "mean": "M",
-    "vif": "VIF",
-    "cfi": "CFI",
-    "tli": "TLI",
-    "rmsea": "RMSEA",
-    "srmr": "SRMR",
-    "cr": "CR",
-    "ave": "AVE",
-    "role": "角色",
-    "n_interviews": "访谈数",
-    "n_coded": "提及数",
-    "prevalence_pct": "提及率/%",
-    "mentions_per_interview": "次/访谈",
-}
+#: Column -> header of the ``"zh"`` style; :mod:`.labels` holds both languages.
+DEFAULT_LABELS = labels_for("zh")
 
 #: Statistics that cannot exceed 1 in absolute value (APA drops their leading zero).
 BOUNDED_COLUMNS = (
@@ -183,7 +162,8 @@ def format_table(
         Print ``ci_low``/``ci_high`` as one column ``95% CI`` with ``[low, high]``
         (APA); its header comes from ``labels["ci"]`` when given.
     labels : dict, optional
-        Column -> header text. Default :data:`DEFAULT_LABELS` (``beta`` -> ``β`` …);
+        Column -> header text. Default: the bilingual registry of :mod:`.labels` in
+        ``style``'s language (``r2_change`` -> ``ΔR²``, ``role`` -> 角色 / Role …);
         pass ``{}`` to keep the names as they are.
     index : bool, optional
         Keep the index as the first column. Default: yes unless it is a plain
@@ -214,6 +194,9 @@ def format_table(
     df.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in df.columns]
 
     has_p = p_column in df.columns and pd.api.types.is_numeric_dtype(df[p_column])
+    # every p-value column prints as a p-value (p_change, welch_p, delta_p ...), never 0.000
+    p_like = {c for c in df.columns if (c == p_column or re.search(r"(^p_|_p$)", c))
+              and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
     if star_column is None:
         star_column = next((c for c in STAR_COLUMNS if c in df.columns), None)
     elif star_column not in df.columns:
@@ -230,7 +213,7 @@ def format_table(
         s = df[col]
         drop_zero = style == "apa" and col in bounded
         dec = col_dec.get(col, decimals)
-        if col == p_column and has_p:
+        if col in p_like:
             vals = [_fmt_p(v, decimals, style == "apa") for v in s.tolist()]
         elif pd.api.types.is_bool_dtype(s):
             vals = ["" if pd.isna(v) else str(bool(v)) for v in s.tolist()]
@@ -243,6 +226,23 @@ def format_table(
             vals = ["" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))
                     else str(v) for v in s.tolist()]
         out[col] = vals
+    # long "statistic | value" tables (fit indices, KMO/Bartlett): a p row prints as p-values,
+    # a df row as integers, and the statistic names by the label registry
+    if "statistic" in df.columns:
+        names = df["statistic"].astype(str).tolist()
+        for i, name in enumerate(names):
+            key = name.strip()
+            is_p = key == "p" or bool(re.search(r"(^p_|_p$)", key))
+            is_int = key in ("dof", "df", "n")
+            if not (is_p or is_int):
+                continue
+            for col in df.columns:
+                v = df[col].iloc[i]
+                if col == "statistic" or not pd.api.types.is_numeric_dtype(df[col]):
+                    continue
+                out[col][i] = _fmt_p(v, decimals, style == "apa") if is_p else _fmt_integer(v, decimals)
+        lab_rows = labels_for(style) if labels is None else labels
+        out["statistic"] = [lab_rows.get(n, n) for n in names]
     if add_stars:
         pvals = pd.to_numeric(df[p_column], errors="coerce").tolist()
         out[star_column] = [
@@ -255,7 +255,7 @@ def format_table(
         del out["ci_high"]
         columns.remove("ci_high")
     res = pd.DataFrame(out, columns=columns, dtype=object)
-    lab = DEFAULT_LABELS if labels is None else labels
+    lab = labels_for(style) if labels is None else labels
     if combine_ci and "ci_high" not in columns and "ci_low" in columns:
         lab = {**lab, "ci_low": lab.get("ci", "95% CI")}
     res.columns = [lab.get(c, c) for c in res.columns]

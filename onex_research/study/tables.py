@@ -9,6 +9,8 @@ and notebook 04 call the same functions, so they write the same tables byte for 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..errors import OnexError
@@ -17,6 +19,35 @@ __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "pa
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
            "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
            "structural_model", "sem_tables", "invariance_table", "harman_table"]
+
+
+def _construct_names(survey) -> dict:
+    """construct code -> its Chinese label, for table headers."""
+    return survey.instrument.constructs["label_zh"].to_dict()
+
+
+_TERM = re.compile(r'^C\((?:Q\(")?([^")]+)(?:"\))?\)\[T\.(.+)\]$')
+
+
+def _term_label(term: str, survey) -> str:
+    """A model term as a reader reads it: 角色：教师, 社会认可度, 截距 (no patsy syntax)."""
+    from ..report.labels import label
+
+    if term == "Intercept":
+        return "截距"
+    m = _TERM.match(term)
+    if m:
+        return f"{label(m.group(1))}：{m.group(2)}"
+    return _construct_names(survey).get(term, label(term))
+
+
+def _reference_note(survey, controls) -> str:
+    """注 for categorical controls: the reference level of each (the scale's first answer)."""
+    from ..report.labels import label
+
+    refs = [f"{label(c)} = {survey.data[c].cat.categories[0]}" for c in controls
+            if isinstance(survey.data[c].dtype, pd.CategoricalDtype) and len(survey.data[c].cat.categories)]
+    return ("参照组：" + "，".join(refs) + "。") if refs else ""
 
 
 def item_descriptives(survey, rep):
@@ -105,7 +136,8 @@ def efa_tables(survey, rep, *, n_factors=None, method="minres", rotation="oblimi
     target = pd.DataFrame({c: items.columns.isin(its).astype(float) for c, its in scales.items()},
                           index=items.columns)
     matched = match_factors(fa.loadings, target)
-    names = dict(zip(matched["factor"], matched["truth"]))
+    labels = _construct_names(survey)
+    names = {f: labels.get(t, t) for f, t in zip(matched["factor"], matched["truth"])}
     rep.table(fa.format_loadings(threshold=0.3).rename(columns=names), name="efa_loadings",
               caption_zh=f"探索性因子分析的载荷矩阵（{method}，{rotation} 旋转）",
               caption_en=f"EFA pattern loadings ({method}, {rotation} rotation)",
@@ -137,11 +169,12 @@ def cfa_tables(survey, rep):
     rep.table(cf.reliability, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
               caption_en="Composite reliability (CR) and average variance extracted (AVE)",
               made_by="onex_research.psychometrics.cfa", decimals=3)
-    rep.table(cf.fornell_larcker, name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
+    labels = _construct_names(survey)
+    rep.table(cf.fornell_larcker.rename(index=labels, columns=labels), name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
               caption_en="Fornell-Larcker test of discriminant validity",
               made_by="onex_research.psychometrics.fornell_larcker", decimals=3,
               notes="注：对角线为 AVE 的平方根，非对角线为因子相关。")
-    rep.table(htmt(complete, model), name="htmt", caption_zh="HTMT 区分效度指标",
+    rep.table(htmt(complete, model).rename(index=labels, columns=labels), name="htmt", caption_zh="HTMT 区分效度指标",
               caption_en="Heterotrait-monotrait ratios (HTMT)", made_by="onex_research.psychometrics.htmt",
               decimals=3)
     return cf
@@ -199,15 +232,18 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
     data = survey.data[[c for c in controls]].join(survey.scores)
     res = hierarchical(data, outcome, blocks)
     label = constructs.at[outcome, "label_zh"]
-    rep.table(res.fit, name=f"hierarchical_{outcome}_summary",
+    summary = res.fit.assign(predictors=[
+        "、".join(_term_label(t.strip(), survey) for t in str(s).split("+")) for s in res.fit["predictors"]])
+    rep.table(summary, name=f"hierarchical_{outcome}_summary",
               caption_zh=f"{label}的分层回归模型摘要",
               caption_en=f"Hierarchical regression of {outcome}: model summary",
               made_by="onex_research.regression.hierarchical")
     final = res.coefficients[res.coefficients["step"] == len(blocks)].set_index("term").drop(columns="step")
+    final = final.rename(index=lambda t: _term_label(t, survey))
     rep.table(final, name=f"hierarchical_{outcome}_coefficients",
               caption_zh=f"{label}的最终回归模型系数",
               caption_en=f"Hierarchical regression of {outcome}: coefficients of the final step",
-              made_by="onex_research.regression.hierarchical")
+              made_by="onex_research.regression.hierarchical", notes=_reference_note(survey, controls) or None)
     return res
 
 

@@ -39,7 +39,7 @@ def coef():
 # ------------------------------------------------------------------ formatting
 def test_format_zh_keeps_leading_zero_and_stars(coef):
     f = format_table(coef)
-    assert list(f.columns) == ["term", "b", "SE", "β", "t", "p", "n"]
+    assert list(f.columns) == ["变量", "b", "SE", "β", "t", "p", "n"]   # the label registry, zh
     assert f.loc[0, "p"] == "< 0.001"
     assert f.loc[1, "p"] == "0.920"
     assert f.loc[0, "β"] == "0.310***"
@@ -73,8 +73,8 @@ def test_format_options(coef):
 def test_format_missing_and_range_index():
     df = pd.DataFrame({"x": [1.5, np.nan], "label": ["a", None]})
     f = format_table(df)
-    assert list(f.columns) == ["x", "label"]  # RangeIndex dropped
-    assert f.loc[1, "x"] == "" and f.loc[1, "label"] == ""
+    assert list(f.columns) == ["x", "名称"]  # RangeIndex dropped; label -> 名称
+    assert f.loc[1, "x"] == "" and f.loc[1, "名称"] == ""
 
 
 def test_result_object_with_to_frame(coef):
@@ -171,7 +171,7 @@ def test_markdown_pipe_table(coef):
     md = to_markdown(coef, title="回归", number=2)
     lines = md.splitlines()
     assert lines[0] == "**表2  回归**"
-    assert lines[2].startswith("| term") and lines[3].startswith("| :---")
+    assert lines[2].startswith("| 变量") and lines[3].startswith("| :---")
     assert len({line.count("|") for line in lines[2:6]}) == 1
     assert "| 截距      |" in md and "0.310***" in md
     assert md.strip().endswith(r"\*\*\* p < 0.001。")
@@ -208,7 +208,9 @@ def test_confidence_interval_columns():
     assert f["95% CI"].tolist() == ["[3.050, 3.350]", ""]
     assert f["提及率/%"].tolist() == ["66.7", "0.0"]
     g = format_table(df, combine_ci=False, column_decimals={"prevalence_pct": 0})
-    assert list(g.columns) == ["M", "95% CI LL", "95% CI UL", "提及率/%"]
+    assert list(g.columns) == ["M", "95% CI 下限", "95% CI 上限", "提及率/%"]
+    assert list(format_table(df, combine_ci=False, style="apa").columns) == ["M", "95% CI LL", "95% CI UL",
+                                                                            "Prevalence/%"]
     assert g["提及率/%"].tolist() == ["67", "0"]
 
 
@@ -231,3 +233,20 @@ def test_a_note_that_brings_its_own_lead_is_not_doubled(tmp_path):
     assert "注：注：" not in md and "注：列表删除后 n = 492" in md
     md_en = to_markdown(t, notes="Note. Listwise n = 492.", style="apa")
     assert "Note.* Note." not in md_en and md_en.count("Note.") == 1
+
+
+def test_every_p_value_column_prints_as_a_p_value():
+    t = pd.DataFrame({"r2_change": [0.0191], "f_change": [23.6], "p_change": [6.3e-18], "welch_p": [0.0004],
+                      "delta_p": [0.46]}, index=pd.Index([1], name="step"))
+    f = format_table(t)
+    assert f["ΔF 的 p"].tolist() == ["< 0.001"] and f["Welch p"].tolist() == ["< 0.001"]
+    assert list(f.columns) == ["模型", "ΔR²", "ΔF", "ΔF 的 p", "Welch p", "Δχ² 的 p"]
+    assert list(format_table(t, style="apa").columns) == ["Model", "ΔR²", "ΔF", "p (ΔF)", "Welch p", "p (Δχ²)"]
+
+
+def test_a_long_fit_table_prints_its_p_row_as_a_p_value():
+    fit = pd.DataFrame({"value": [1234.5, 300.0, 1e-20, 0.03]},
+                       index=pd.Index(["chi2", "dof", "p", "rmsea_ci_low"], name="statistic"))
+    f = format_table(fit)
+    assert f.iloc[:, 1].tolist() == ["1234.500", "300", "< 0.001", "0.030"]
+    assert f.iloc[:, 0].tolist() == ["χ²", "df", "p", "RMSEA 90% CI 下限"]

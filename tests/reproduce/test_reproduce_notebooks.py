@@ -220,3 +220,40 @@ def test_published_tables_and_notebooks_carry_no_identifier(run):
     leaked = {p: [n for n in needles if n in t] + phone.findall(t) for p, t in texts.items()}
     leaked = {p: found for p, found in leaked.items() if found}
     assert not leaked, f"identifiers in published files: {leaked}"
+
+
+# -- (c) what a reviewer reads ----------------------------------------------------------
+P_HEADERS = {"p", "ΔF 的 p", "Welch p", "β 的 p", "Δχ² 的 p", "p (ΔF)", "p (β)", "p (Δχ²)"}
+
+
+def _md_rows(text):
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    return [[c.strip() for c in r.strip("|").split("|")] for r in rows if not set(r) <= set("|:- ")]
+
+
+def test_tables_read_as_a_reviewer_expects(run):
+    """No snake_case header, no patsy term, no p = 0.000 and no doubled 注 in the .md, .tex and
+    .docx of any table that reproduce writes (issue "Tables and figures a journal reviewer accepts")."""
+    import zipfile
+
+    assert not isinstance(run, Exception), run
+    tables = sorted((run.out_dir / "tables").glob("*.md"))
+    assert tables
+    for md in tables:
+        text = md.read_text(encoding="utf-8")
+        rows = _md_rows(text)
+        header = rows[0]
+        snake = [h for h in header if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", h)]
+        assert not snake, f"{md.name}: snake_case headers {snake}"
+        for path in (md, md.with_suffix(".tex")):
+            body = path.read_text(encoding="utf-8")
+            assert not re.search(r"C\(|\[T\.", body), f"{path.name}: a patsy term"
+            assert "注：注：" not in body, f"{path.name}: doubled 注"
+        with zipfile.ZipFile(md.with_suffix(".docx")) as z:
+            xml = z.read("word/document.xml").decode("utf-8")
+        assert "注：注：" not in xml and not re.search(r"C\(|\[T\.", xml), md.with_suffix(".docx").name
+        p_cols = [i for i, h in enumerate(header) if h in P_HEADERS]
+        for r in rows[1:]:
+            assert all(r[i] != "0.000" for i in p_cols if i < len(r)), f"{md.name}: p = 0.000 in {r}"
+            if r and r[0] == "p":
+                assert "0.000" not in r[1:], f"{md.name}: p = 0.000 in {r}"

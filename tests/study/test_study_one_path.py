@@ -61,11 +61,14 @@ def test_regress_writes_notebook_03s_hierarchical_tables(commands, notebooks):
                                                       "hierarchical_effectiveness_coefficients"}
     summary = pd.read_csv(commands / "regress" / "tables" / "regress__hierarchical_effectiveness_summary.csv",
                           encoding="utf-8-sig")
-    assert summary["predictors"].iloc[0] == "role + gender + school_type"   # the instrument's controls
+    assert summary["predictors"].iloc[0] == "角色、性别、学校类型"   # the instrument's controls, labelled
     coefs = pd.read_csv(commands / "regress" / "tables" / "regress__hierarchical_effectiveness_coefficients.csv",
                         encoding="utf-8-sig")
-    # 学生 (the first answer of the scale) is the reference: no dummy for it
-    assert not coefs["term"].str.contains("学生").any() and coefs["term"].str.contains("企业人员").any()
+    # 学生 (the first answer of the scale) is the reference: no dummy for it; terms read as 角色：教师
+    assert "角色：学生" not in set(coefs["term"]) and "角色：企业人员" in set(coefs["term"])
+    assert not coefs["term"].str.contains(r"C\(|\[T\.").any()
+    md = (commands / "regress" / "tables" / "regress__hierarchical_effectiveness_coefficients.md").read_text(encoding="utf-8")
+    assert "参照组：角色 = 学生" in md
 
 
 def test_measure_writes_notebook_02s_tables(commands, notebooks):
