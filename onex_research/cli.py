@@ -95,6 +95,7 @@ def cmd_measure(args) -> int:
     rep = _report(args.out, "measure")
     tables.item_descriptives(survey, rep)
     tables.reliability_tables(survey, rep)
+    tables.correlation_table(survey, rep)
     tables.factorability_table(survey, rep)
     tables.parallel_analysis_tables(survey, rep, seed=args.seed)
     tables.efa_tables(survey, rep, n_factors=args.n_factors, method=args.method, rotation=args.rotation)

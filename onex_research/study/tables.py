@@ -18,7 +18,7 @@ from ..errors import OnexError
 __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
            "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
-           "structural_model", "sem_tables", "invariance_table", "harman_table"]
+           "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table"]
 
 
 def _construct_names(survey) -> dict:
@@ -444,3 +444,39 @@ def harman_table(survey, rep):
               notes=f"注：未旋转的第一个主成分解释了 {res.proportion:.1%} 的总方差（n = {len(complete)}）。"
                     + res.sentence)
     return res
+
+
+def correlation_table(survey, rep):
+    """Table 1 of a survey paper: construct means, SDs and Pearson correlations with stars,
+    Cronbach's α on the diagonal (as ``apaTables::apa.cor.table``, with α in its diagonal).
+
+    Correlations are pairwise on the construct scores (``psych::corr.test``, unadjusted);
+    α is that of :func:`reliability_tables`.
+
+    Returns
+    -------
+    DataFrame
+        The table as printed: ``M``, ``SD`` and one column per construct (numbered).
+    """
+    from ..psychometrics import correlations, scale_reliability
+
+    scores = survey.scores[list(survey.scales)]
+    res = correlations(scores)
+    alpha = scale_reliability(survey.items, survey.scales)["alpha"]
+    names = _construct_names(survey)
+    k = scores.shape[1]
+    cells = res.format_matrix(digits=2)
+    for i, c in enumerate(scores.columns):
+        cells.iat[i, i] = f"({alpha[c]:.2f})"
+    cells.columns = [str(i + 1) for i in range(k)]
+    table = pd.concat([pd.DataFrame({"mean": scores.mean().to_numpy(), "sd": scores.std(ddof=1).to_numpy()},
+                                    index=cells.index), cells], axis=1)
+    table.index = [f"{i + 1}. {names.get(c, c)}" for i, c in enumerate(scores.columns)]
+    table.index.name = "construct"
+    n_lo, n_hi = int(res.n.to_numpy().min()), int(res.n.to_numpy().max())
+    n_text = f"n = {n_lo}" if n_lo == n_hi else f"n = {n_lo}–{n_hi}（成对删除）"
+    rep.table(table, name="correlations", caption_zh="各构念的均值、标准差与相关系数",
+              caption_en="Means, standard deviations and correlations of the constructs",
+              made_by="onex_research.psychometrics.correlations", decimals=2,
+              notes=f"对角线括号内为 Cronbach's α；{n_text}；* p < 0.05，** p < 0.01，*** p < 0.001（双侧）。")
+    return table

@@ -132,3 +132,27 @@ def test_invariance_says_why_it_did_not_run_on_small_groups(tmp_path):
                              scores=survey.scores.iloc[:150])
     with pytest.warns(UserWarning, match="invariance not run.*教师"):
         assert tables.invariance_table(small, Report(tmp_path, notebook="t")) is None
+
+
+def test_correlation_table_means_sds_rs_and_alpha(tmp_path):
+    # r against scipy's pearsonr (psych::corr.test is the reference of correlations(), tested
+    # in tests/psychometrics); alpha against scale_reliability (psych::alpha, tested there too)
+    from scipy import stats
+
+    from onex_research.psychometrics import scale_reliability
+    from onex_research.report import Report
+    from onex_research.study import tables
+
+    survey = load_survey(EXPORT)
+    t = tables.correlation_table(survey, Report(tmp_path, notebook="t"))
+    scores = survey.scores[list(survey.scales)]
+    assert t["mean"].to_numpy() == pytest.approx(scores.mean().to_numpy())
+    a, b = scores.columns[0], scores.columns[3]
+    ok = scores[[a, b]].dropna()
+    r, p = stats.pearsonr(ok[a], ok[b])
+    assert t.iloc[3, 2] == f"{r:.2f}" + ("***" if p < .001 else "**" if p < .01 else "*" if p < .05 else "")
+    alpha = scale_reliability(survey.items, survey.scales)["alpha"]
+    assert t.iloc[0, 2] == f"({alpha[a]:.2f})" and t.iloc[0, 3] == ""
+    assert t.index[0] == "1. 社会认可度" and list(t.columns[2:]) == [str(i) for i in range(1, 13)]
+    md = (tmp_path / "tables" / "t__correlations.md").read_text(encoding="utf-8")
+    assert "对角线括号内为 Cronbach's α" in md
