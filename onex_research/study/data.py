@@ -160,6 +160,8 @@ def write_clean(survey: Survey, out, *, formats=("csv", "sav")) -> list[Path]:
 
     if survey.cleaning is None:
         raise OnexError("write_clean needs a Survey from load_survey (with its cleaning audit trail)")
+    if survey.instrument.path is None:  # checked before anything is written: no partial output
+        raise OnexError("write_clean: the instrument has no file to copy; load it with load_instrument(path)")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     data = survey.cleaning.data
@@ -170,8 +172,6 @@ def write_clean(survey: Survey, out, *, formats=("csv", "sav")) -> list[Path]:
     path = out / CLEAN_FILES["schema"]
     path.write_text(json.dumps(schema, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     written.append(path)
-    if ins.path is None:
-        raise OnexError("write_clean: the instrument has no file to copy; load it with load_instrument(path)")
     target = out / CLEAN_FILES["instrument"]
     if Path(ins.path).resolve() != target.resolve():
         shutil.copyfile(ins.path, target)
