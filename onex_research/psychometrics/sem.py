@@ -19,7 +19,8 @@ from ..vocabulary import stars
 from ._common import as_frame_repr_html
 from ._lavaan_syntax import ModelSyntaxError
 from ._sem_core import Problem, _one_thread
-from ._sem_defined import boot_interval, compile_defined, delta_se, evaluate
+from .._bootstrap import boot_interval
+from ._sem_defined import compile_defined, delta_se, evaluate
 from ._sem_defined import bootstrap as _bootstrap
 from ._sem_fit import _cfi, _tli, fit_table, gfi_srmr
 

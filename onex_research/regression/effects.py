@@ -1,4 +1,4 @@
-"""Mediation (indirect effect with a seeded percentile bootstrap) and moderation
+"""Mediation (indirect effect with a seeded percentile, bias-corrected or BCa bootstrap) and moderation
 (centred interaction, simple slopes at the mean and ±1 SD of the moderator)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._bootstrap import BOOT_CI, boot_interval
 from .linear import OLSResult, _FMT, ols, term
 
 __all__ = ["mediation", "MediationResult", "moderation", "ModerationResult", "plot_simple_slopes"]
@@ -42,18 +43,29 @@ class MediationResult:
     indirect: float
     ci_low: float
     ci_high: float
+    proportion: float
     n: int
     n_boot: int
     seed: object
+    ci: str
+    level: float
+    covariates: tuple
     boot: np.ndarray = field(repr=False, compare=False)
     excluded: pd.Index = field(repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         return self.paths.copy()
 
+    @property
+    def interval(self) -> str:
+        """The interval in words, for a table note: ``"95% 偏差校正 Bootstrap 置信区间（5000 次抽样）"``."""
+        return (f"{self.level:.0%} {BOOT_CI[self.ci][0]} 置信区间（{self.n_boot} 次有放回抽样，"
+                f"种子 {self.seed}）")
+
     def _repr_html_(self) -> str:
-        return (f"<p>Mediation: indirect = {self.indirect:.4f}, {self.n_boot} bootstrap draws "
-                f"(seed {self.seed}), CI [{self.ci_low:.4f}, {self.ci_high:.4f}]</p>" + self.paths.to_html(**_FMT))
+        return (f"<p>Mediation: indirect = {self.indirect:.4f}, {self.level:.0%} {BOOT_CI[self.ci][1]} CI "
+                f"[{self.ci_low:.4f}, {self.ci_high:.4f}] ({self.n_boot} draws, seed {self.seed}); "
+                f"proportion mediated = {self.proportion:.3f}</p>" + self.paths.to_html(**_FMT))
 
 
 def _boot_coef(X: np.ndarray, y: np.ndarray, counts: np.ndarray, j: int) -> np.ndarray:
@@ -75,9 +87,18 @@ def _boot_coef(X: np.ndarray, y: np.ndarray, counts: np.ndarray, j: int) -> np.n
         return out
 
 
+def _jackknife_counts(n: int, chunk: int):
+    """Leave-one-out case counts, ``chunk`` rows at a time (for the BCa acceleration)."""
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(n, start + chunk))
+        counts = np.ones((len(rows), n))
+        counts[np.arange(len(rows)), rows] = 0.0
+        yield counts
+
+
 def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | None = None,
-              n_boot: int = 5000, seed=None, level: float = 0.95) -> MediationResult:
-    """Simple mediation x -> m -> y (Hayes' PROCESS model 4) with a percentile-bootstrap CI.
+              n_boot: int = 5000, seed=None, level: float = 0.95, ci: str = "percentile") -> MediationResult:
+    """Simple mediation x -> m -> y (Hayes' PROCESS model 4) with a bootstrap CI of a·b.
 
     Parameters
     ----------
@@ -85,45 +106,57 @@ def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | 
     x, m, y : str
         Numeric columns: predictor, mediator, outcome.
     covariates : list of str, optional, keyword-only
-        Numeric columns added to both the m and the y equations.
+        Columns added to the m, the y and the total-effect equations: numeric columns as
+        they are, others (e.g. role) as treatment dummies with the first level (the
+        category order) as reference, as :func:`ols`. Pass the main regression's controls
+        so that both analyses adjust for the same variables.
     n_boot : int, keyword-only
         Bootstrap resamples of rows (default 5000).
     seed : int or numpy Generator, keyword-only
         Seed of the bootstrap (pass one: same seed, same CI).
     level : float, keyword-only
         Confidence level (default 0.95).
+    ci : {"percentile", "bc", "bca"}, keyword-only
+        Bootstrap interval: percentile (PROCESS's default since version 3), bias-corrected
+        (PROCESS's ``bc`` option, Efron 1982) or bias-corrected and accelerated (BCa;
+        acceleration from the leave-one-out jackknife). State it in the table note:
+        ``result.interval`` says it in words.
 
     Returns
     -------
     MediationResult
         ``paths`` indexed by ``path`` (``a``: x -> m; ``b``: m -> y given x; ``c``: total;
-        ``c_prime``: direct; ``indirect``: a·b; ``sobel``) with ``b, se, t, p, ci_low,
-        ci_high``. For ``indirect`` the se is the bootstrap SD and the CI the bootstrap
-        percentile interval (p is NaN); ``sobel`` has the same estimate with the Sobel
-        (first-order delta) se, z in ``t``, normal p and CI. ``indirect, ci_low, ci_high``
-        repeat the bootstrap result; ``boot`` holds the draws.
+        ``c_prime``: direct; ``indirect``: a·b; ``proportion``: a·b / c, the proportion
+        mediated; ``sobel``) with ``b, se, t, p, ci_low, ci_high``. For ``indirect`` and
+        ``proportion`` the se is the bootstrap SD and the CI the bootstrap interval of type
+        ``ci`` (p is NaN); ``sobel`` has the same estimate with the Sobel (first-order
+        delta) se, z in ``t``, normal p and CI. ``indirect, ci_low, ci_high, proportion``
+        repeat them; ``boot`` holds the draws of a·b.
 
     Notes
     -----
     a from m ~ x + covariates; b and c' from y ~ x + m + covariates; c from
     y ~ x + covariates; a·b = c − c'. Each bootstrap sample resamples rows with
-    replacement; both regressions are solved for all samples at once from case counts.
-    Percentile bounds use linear interpolation (R's ``quantile`` type 7).
+    replacement; the regressions are solved for all samples at once from case counts.
+    Quantiles use linear interpolation (R's ``quantile`` type 7). The proportion mediated
+    is unstable when c is near 0; read it only when c is clearly non-zero.
 
     Examples
     --------
-    >>> mediation(mtcars, "hp", "wt", "mpg", covariates=["am"], seed=1)  # doctest: +SKIP
+    >>> mediation(mtcars, "hp", "wt", "mpg", covariates=["am"], seed=1, ci="bc")  # doctest: +SKIP
     # R: coef(lm(wt ~ hp + am))["hp"] * coef(lm(mpg ~ hp + wt + am))["wt"];
-    #    bootstrap: boot::boot(...) with percentile CIs
+    #    bootstrap: boot::boot(...); bc interval: quantile(draws, pnorm(2 * z0 + qnorm(c(.025, .975))))
     """
     covariates = list(covariates or [])
     cols = [x, m, y] + covariates
     if len(set(cols)) != len(cols):
         raise ValueError(f"mediation: x, m, y and covariates must be distinct, got {cols}")
+    if ci not in BOOT_CI:
+        raise ValueError(f"mediation: ci must be one of {tuple(BOOT_CI)}, got {ci!r}")
     sub, excluded = _complete(data, cols, "mediation")
-    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(sub[c])]
+    bad = [c for c in (x, m, y) if not pd.api.types.is_numeric_dtype(sub[c])]
     if bad:
-        raise TypeError(f"mediation: columns must be numeric (make dummies first): {bad}")
+        raise TypeError(f"mediation: x, m and y must be numeric: {bad}")
     if n_boot < 1:
         raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     cov = "".join(f" + {term(sub, c)}" for c in covariates)
@@ -131,41 +164,56 @@ def mediation(data: pd.DataFrame, x: str, m: str, y: str, *, covariates: list | 
     fa = ols(sub, f"{tm} ~ {tx}{cov}", level=level)
     fb = ols(sub, f"{ty} ~ {tx} + {tm}{cov}", level=level)
     fc = ols(sub, f"{ty} ~ {tx}{cov}", level=level)
-    a, b = fa.table.loc[x, "b"], fb.table.loc[m, "b"]
+    a, b, c = fa.table.loc[x, "b"], fb.table.loc[m, "b"], fc.table.loc[x, "b"]
     ab = a * b
+
+    # the three designs as the fits built them (dummies included); the columns of x and m
+    design = lambda res: np.asarray(res.model.model.exog, dtype=float)
+    col = lambda res, name: list(res.table.index).index(name)
+    Xa, Xb, Xc = design(fa), design(fb), design(fc)
+    ja, jb, jc = col(fa, x), col(fb, m), col(fc, x)
+    vm, vy = sub[m].to_numpy(float), sub[y].to_numpy(float)
+
+    def estimates(counts):
+        with np.errstate(all="ignore"):
+            ea = _boot_coef(Xa, vm, counts, ja) * _boot_coef(Xb, vy, counts, jb)
+            return ea, ea / _boot_coef(Xc, vy, counts, jc)
 
     rng = np.random.default_rng(seed)
     n = len(sub)
-    Xa = np.column_stack([np.ones(n), sub[[x] + covariates].to_numpy(float)])
-    Xb = np.column_stack([np.ones(n), sub[[x, m] + covariates].to_numpy(float)])
-    vm, vy = sub[m].to_numpy(float), sub[y].to_numpy(float)
-    boot = np.empty(n_boot)
+    boot, prop = np.empty(n_boot), np.empty(n_boot)
     chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
     for start in range(0, n_boot, chunk):
         B = min(chunk, n_boot - start)
         idx = rng.integers(0, n, size=(B, n))
         counts = np.bincount((idx + n * np.arange(B)[:, None]).ravel(), minlength=B * n)
-        counts = counts.reshape(B, n).astype(float)
-        with np.errstate(all="ignore"):
-            boot[start:start + B] = _boot_coef(Xa, vm, counts, 1) * _boot_coef(Xb, vy, counts, 2)
+        boot[start:start + B], prop[start:start + B] = estimates(counts.reshape(B, n).astype(float))
     bad = ~np.isfinite(boot)
     if bad.any():
         warnings.warn(f"mediation: {int(bad.sum())} of {n_boot} bootstrap resamples had a singular "
                       f"design (e.g. a constant covariate) and were left out", UserWarning, stacklevel=2)
+    jack = None
+    if ci == "bca":
+        jack = np.vstack([np.column_stack(estimates(cnt)) for cnt in _jackknife_counts(n, chunk)])
+    draws = np.column_stack([boot, prop])[~bad]
+    lo, hi = boot_interval(draws, np.array([ab, ab / c]), level, ci, jack)
     alpha = 1 - level
-    lo, hi = np.quantile(boot[~bad], [alpha / 2, 1 - alpha / 2])
     se_a, se_b = fa.table.loc[x, "se"], fb.table.loc[m, "se"]
     sob_se = np.sqrt(b ** 2 * se_a ** 2 + a ** 2 * se_b ** 2)
     z, zc = ab / sob_se, stats.norm.ppf(1 - alpha / 2)
     paths = pd.DataFrame.from_dict({
         "a": _row(fa, x), "b": _row(fb, m), "c": _row(fc, x), "c_prime": _row(fb, x),
-        "indirect": {"b": ab, "se": np.std(boot[~bad], ddof=1), "t": np.nan, "p": np.nan, "ci_low": lo, "ci_high": hi},
+        "indirect": {"b": ab, "se": np.std(draws[:, 0], ddof=1), "t": np.nan, "p": np.nan,
+                     "ci_low": lo[0], "ci_high": hi[0]},
+        "proportion": {"b": ab / c, "se": np.nanstd(draws[:, 1], ddof=1), "t": np.nan, "p": np.nan,
+                       "ci_low": lo[1], "ci_high": hi[1]},
         "sobel": {"b": ab, "se": sob_se, "t": z, "p": 2 * stats.norm.sf(abs(z)),
                   "ci_low": ab - zc * sob_se, "ci_high": ab + zc * sob_se},
     }, orient="index")[_COLS]
     paths.index.name = "path"
-    return MediationResult(paths=paths, indirect=float(ab), ci_low=float(lo), ci_high=float(hi), n=n,
-                           n_boot=n_boot, seed=seed, boot=boot, excluded=excluded)
+    return MediationResult(paths=paths, indirect=float(ab), ci_low=float(lo[0]), ci_high=float(hi[0]),
+                           proportion=float(ab / c), n=n, n_boot=n_boot, seed=seed, ci=ci, level=level,
+                           covariates=tuple(covariates), boot=boot, excluded=excluded)
 
 
 @dataclass(frozen=True)
@@ -176,6 +224,8 @@ class ModerationResult:
     slopes: pd.DataFrame
     r2: float
     r2_change: float
+    f_change: float
+    p_change: float
     n: int
     x: str
     w: str
@@ -192,7 +242,8 @@ class ModerationResult:
 
     def _repr_html_(self) -> str:
         return (f"<p>Moderation of {self.x} -> {self.y} by {self.w}: R² = {self.r2:.3f}, "
-                f"ΔR² (interaction) = {self.r2_change:.3f}</p>" + self.table.to_html(**_FMT)
+                f"ΔR² (interaction) = {self.r2_change:.3f}, F(1, {self.fit.df_resid:g}) = {self.f_change:.3f}, "
+                f"p = {self.p_change:.3g}</p>" + self.table.to_html(**_FMT)
                 + "<h5>Simple slopes</h5>" + self.slopes.to_html(**_FMT))
 
 
@@ -216,7 +267,10 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, *, covariates: list |
         ``table``: :func:`ols` table of y ~ x_c + w_c + x_c:w_c (+ covariates), terms named
         ``x, w, x:w``; ``slopes`` indexed by ``level`` (``-1 SD, mean, +1 SD``) with ``w``
         (the moderator value), ``b, se, t, p, ci_low, ci_high`` of the slope of x;
-        ``r2``; ``r2_change`` from adding the interaction; ``fit``: the OLS result.
+        ``r2``; ``r2_change`` from adding the interaction, with its test ``f_change``
+        (F(1, df_resid) = t² of the interaction) and ``p_change``; ``fit``: the OLS result.
+        Report the interaction row and ΔR² with the simple slopes: slopes of a moderation
+        whose interaction is not significant do not differ from one another.
 
     Notes
     -----
@@ -256,7 +310,10 @@ def moderation(data: pd.DataFrame, x: str, w: str, y: str, *, covariates: list |
                        "p": 2 * stats.t.sf(abs(t), full.df_resid), "ci_low": b - crit * se, "ci_high": b + crit * se}
     slopes = pd.DataFrame.from_dict(rows, orient="index")
     slopes.index.name = "level"
-    return ModerationResult(table=table, slopes=slopes, r2=full.r2, r2_change=full.r2 - base.r2, n=full.n,
+    d_r2 = full.r2 - base.r2
+    f_ch = d_r2 / ((1 - full.r2) / full.df_resid)
+    return ModerationResult(table=table, slopes=slopes, r2=full.r2, r2_change=d_r2, f_change=float(f_ch),
+                            p_change=float(stats.f.sf(f_ch, 1, full.df_resid)), n=full.n,
                             x=x, w=w, y=y, means={**means, "sd_" + w: sd_w, "sd_" + x: sub[x].std(ddof=1)},
                             fit=full, excluded=excluded)
 

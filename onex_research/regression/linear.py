@@ -64,6 +64,27 @@ class OLSResult:
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
 
+    @property
+    def gvif(self) -> pd.DataFrame:
+        """Generalized VIF of each predictor (Fox & Monette, 1992), as ``car::vif``.
+
+        Indexed by ``term``, the predictor as entered (a factor is one row, named by its
+        column, not by its dummies), with ``gvif``, ``dof`` (its number of coefficients)
+        and ``gvif_adj`` = GVIF^(1/(2·dof)), comparable across predictors with different dof.
+        For a one-coefficient predictor GVIF is the ordinary VIF.
+
+        Notes
+        -----
+        With R the correlation matrix of the design columns (intercept left out), and a
+        predictor's columns ``i``, GVIF = det(R_ii)·det(R_jj)/det(R), j the other columns.
+
+        Examples
+        --------
+        >>> ols(mtcars, "mpg ~ wt + C(cyl)").gvif  # doctest: +SKIP
+        # R: car::vif(lm(mpg ~ wt + factor(cyl), mtcars))
+        """
+        return _gvif(self.model)
+
     def _repr_html_(self) -> str:
         head = (f"<p>OLS <code>{self.formula}</code>{' (' + self.robust + ' SE)' if self.robust else ''}: "
                 f"n = {self.n}, R² = {self.r2:.3f}, adj. R² = {self.adj_r2:.3f}, "
@@ -84,6 +105,36 @@ def _vif(X: np.ndarray, names: list[str]) -> np.ndarray:
             out[cols] = np.diag(np.linalg.inv(R))
         except np.linalg.LinAlgError:
             out[cols] = np.inf
+    return out
+
+
+def _term_column(name: str) -> str:
+    """patsy term -> the predictor as entered: ``C(role)`` -> ``role``, ``C(Q("成效"))`` -> ``成效``."""
+    name = _unquote(name)
+    m = re.fullmatch(r"C\((.+)\)", name)
+    return m.group(1) if m else name
+
+
+def _gvif(fit) -> pd.DataFrame:
+    info = getattr(fit.model.data, "model_spec", None) or getattr(fit.model.data, "design_info", None)
+    if info is None:
+        raise ValueError("gvif needs a model fitted from a formula")
+    names = list(fit.model.exog_names)
+    keep = [j for j, nm in enumerate(names) if nm != "Intercept"]
+    X = np.asarray(fit.model.exog)[:, keep]
+    R = np.corrcoef(X, rowvar=False).reshape(len(keep), len(keep))
+    det_all = np.linalg.det(R)
+    rows = {}
+    for term_name, sl in info.term_name_slices.items():
+        cols = [keep.index(j) for j in range(sl.start, sl.stop) if j in keep]
+        if not cols:
+            continue
+        rest = [j for j in range(len(keep)) if j not in cols]
+        det_rest = np.linalg.det(R[np.ix_(rest, rest)]) if rest else 1.0
+        g = np.linalg.det(R[np.ix_(cols, cols)]) * det_rest / det_all if det_all > 0 else np.inf
+        rows[_term_column(term_name)] = {"gvif": g, "dof": len(cols), "gvif_adj": g ** (1 / (2 * len(cols)))}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["gvif", "dof", "gvif_adj"])
+    out.index.name = "term"
     return out
 
 
@@ -121,7 +172,8 @@ def ols(data: pd.DataFrame, formula: str, *, robust: str | None = None, level: f
     standardized variables). NaN for the intercept.
     ``vif`` = 1/(1 − R²_j) of each design column on the others; for numeric predictors this
     equals ``car::vif``; for a factor with more than two levels car reports one generalized
-    VIF instead, whereas this gives one VIF per dummy. NaN for the intercept.
+    VIF instead, whereas this gives one VIF per dummy: use ``result.gvif`` for car's table.
+    NaN for the intercept.
 
     Examples
     --------
@@ -175,6 +227,58 @@ class HierarchicalResult:
 
     def to_frame(self) -> pd.DataFrame:
         return self.fit.copy()
+
+    def format_models(self, stat: str = "beta", *, digits: int = 3, stars: bool = True) -> pd.DataFrame:
+        """Models 1–k side by side, as a paper prints a hierarchical regression.
+
+        Parameters
+        ----------
+        stat : {"beta", "b"}
+            The coefficient in each cell: SPSS's standardized Beta or the unstandardized b.
+        digits : int, keyword-only
+            Decimals of every number.
+        stars : bool, keyword-only
+            Append ``*``/``**``/``***`` (:func:`onex_research.vocabulary.stars`) from the
+            coefficient's p; the ``f`` row from the model's F test, the ``r2_change`` and
+            ``f_change`` rows from the F-change test.
+
+        Returns
+        -------
+        DataFrame of str
+            One column per step (``1 … k``, named ``step``) and one row per term, in the
+            order the terms entered (``Intercept`` first for ``b``; a standardized table has
+            no intercept row; a term's cell is empty before its step), then the rows ``r2, adj_r2, r2_change,
+            f, f_change``. Numbers are those of :attr:`coefficients` and :attr:`fit`.
+
+        Examples
+        --------
+        >>> hierarchical(mtcars, "mpg", [["wt"], ["hp", "qsec"]]).format_models("b")  # doctest: +SKIP
+        # R: summary(lm(mpg ~ wt)); summary(lm(mpg ~ wt + hp + qsec)); anova(m1, m2)
+        """
+        from ..vocabulary import stars as _stars
+
+        if stat not in ("beta", "b"):
+            raise ValueError(f"stat must be 'beta' or 'b', got {stat!r}")
+        mark = (lambda p: _stars(p)) if stars else (lambda p: "")
+        num = lambda v: "" if pd.isna(v) else f"{v:.{digits}f}"
+        order = []
+        for res in self.steps:
+            order += [t for t in res.table.index if t not in order]
+        order = (["Intercept"] if "Intercept" in order and stat == "b" else []) + [t for t in order if t != "Intercept"]
+        cols = {}
+        for k, res in enumerate(self.steps, start=1):
+            fit = self.fit.loc[k]
+            cell = {t: (num(res.table.at[t, stat]) + (mark(res.table.at[t, "p"])
+                                                       if pd.notna(res.table.at[t, stat]) else ""))
+                    if t in res.table.index else "" for t in order}
+            cell.update({"r2": num(fit["r2"]), "adj_r2": num(fit["adj_r2"]),
+                         "r2_change": num(fit["r2_change"]) + mark(fit["p_change"]),
+                         "f": num(res.f) + mark(res.f_p), "f_change": num(fit["f_change"]) + mark(fit["p_change"])})
+            cols[k] = cell
+        out = pd.DataFrame(cols)
+        out.columns.name = "step"
+        out.index.name = "term"
+        return out
 
     def _repr_html_(self) -> str:
         return ("<h4>Model summary (hierarchical regression)</h4>" + self.fit.to_html(**_FMT)

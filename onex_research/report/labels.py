@@ -69,6 +69,9 @@ LABELS = {
     "qualifies": ("入选", "Qualifies"), "kappa": ("κ", "κ"), "agreement": ("一致率", "Agreement"),
     "p_e": ("机遇一致率", "Chance agreement"), "n_manual": ("人工编码数", "Manually coded"), "pair": ("词对", "Pair"),
     "w": ("权重", "Weight"), "sign": ("方向", "Sign"), "group": ("组别", "Group"),
+    # regression tables (issue 13)
+    "w_level": ("调节变量水平", "Moderator level"), "w_value": ("调节变量取值", "Moderator value"),
+    "gvif_adj": ("GVIF^(1/(2df))", "GVIF^(1/(2df))"),
 }
 
 

@@ -9,45 +9,20 @@ and notebook 04 call the same functions, so they write the same tables byte for 
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from ..errors import OnexError
+from ._effects_tables import mediation_tables, moderation_tables
+from ._labels import TERM as _TERM
+from ._labels import construct_names as _construct_names
+from ._labels import reference_note as _reference_note
+from ._labels import term_label as _term_label
 
 __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
            "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
-           "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table"]
-
-
-def _construct_names(survey) -> dict:
-    """construct code -> its Chinese label, for table headers."""
-    return survey.instrument.constructs["label_zh"].to_dict()
-
-
-_TERM = re.compile(r'^C\((?:Q\(")?([^")]+)(?:"\))?\)\[T\.(.+)\]$')
-
-
-def _term_label(term: str, survey) -> str:
-    """A model term as a reader reads it: 角色：教师, 社会认可度, 截距 (no patsy syntax)."""
-    from ..report.labels import label
-
-    if term == "Intercept":
-        return "截距"
-    m = _TERM.match(term)
-    if m:
-        return f"{label(m.group(1))}：{m.group(2)}"
-    return _construct_names(survey).get(term, label(term))
-
-
-def _reference_note(survey, controls) -> str:
-    """注 for categorical controls: the reference level of each (the scale's first answer)."""
-    from ..report.labels import label
-
-    refs = [f"{label(c)} = {survey.data[c].cat.categories[0]}" for c in controls
-            if isinstance(survey.data[c].dtype, pd.CategoricalDtype) and len(survey.data[c].cat.categories)]
-    return ("参照组：" + "，".join(refs) + "。") if refs else ""
+           "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table",
+           "mediation_tables", "moderation_tables"]
 
 
 def item_descriptives(survey, rep):
@@ -238,12 +213,34 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
               caption_zh=f"{label}的分层回归模型摘要",
               caption_en=f"Hierarchical regression of {outcome}: model summary",
               made_by="onex_research.regression.hierarchical")
-    final = res.coefficients[res.coefficients["step"] == len(blocks)].set_index("term").drop(columns="step")
+    models = res.format_models("beta")
+    models.index = [_term_label(t, survey) for t in models.index]
+    models.index.name = "term"
+    models.columns = [f"模型 {k}" for k in models.columns]
+    rep.table(models, name=f"hierarchical_{outcome}_models",
+              caption_zh=f"{label}的分层回归：模型 1–{len(blocks)}",
+              caption_en=f"Hierarchical regression of {outcome}: Models 1-{len(blocks)} side by side",
+              made_by="onex_research.regression.hierarchical", stars=False,
+              notes=(f"表中为标准化回归系数 β（SPSS 的 Beta，虚拟变量按其自身标准差标准化）；"
+                     f"ΔR² 与 ΔF 为相对上一模型（模型 1 相对仅含截距的模型）的变化；n = {res.steps[-1].n}。"
+                     + _reference_note(survey, controls)
+                     + "* p < 0.05，** p < 0.01，*** p < 0.001（双侧）。"))
+    last = res.steps[-1]
+    final = res.coefficients[res.coefficients["step"] == len(blocks)].set_index("term").drop(columns=["step", "vif"])
+    gvif = last.gvif
+    final["gvif"] = [gvif.at[_TERM.sub(r"\1", t) if _TERM.match(t) else t, "gvif"] if t != "Intercept" else float("nan")
+                     for t in final.index]
     final = final.rename(index=lambda t: _term_label(t, survey))
+    factors = [f"{_term_label(t, survey)}（df = {int(gvif.at[t, 'dof'])}，GVIF^(1/(2df)) = {gvif.at[t, 'gvif_adj']:.3f}）"
+               for t in gvif.index if gvif.at[t, "dof"] > 1]
     rep.table(final, name=f"hierarchical_{outcome}_coefficients",
               caption_zh=f"{label}的最终回归模型系数",
               caption_en=f"Hierarchical regression of {outcome}: coefficients of the final step",
-              made_by="onex_research.regression.hierarchical", notes=_reference_note(survey, controls) or None)
+              made_by="onex_research.regression.hierarchical",
+              notes=(_reference_note(survey, controls)
+                     + "GVIF 为广义方差膨胀因子（Fox & Monette, 1992；car::vif），按变量计算，"
+                       "类别变量的各虚拟变量共用一个值；数值变量的 GVIF 即 VIF"
+                     + ("。多类别变量：" + "；".join(factors) if factors else "") + "。"))
     return res
 
 

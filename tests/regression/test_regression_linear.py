@@ -210,7 +210,7 @@ def test_results_display_and_are_frozen(mtcars):
     h = hierarchical(mtcars, "mpg", [["wt"], ["hp"]])
     assert "Model summary" in h._repr_html_()
     m = mediation(mtcars, "hp", "wt", "mpg", n_boot=200, seed=1)
-    assert "indirect" in m._repr_html_() and m.to_frame().index.tolist()[-2:] == ["indirect", "sobel"]
+    assert "indirect" in m._repr_html_() and m.to_frame().index.tolist()[-3:] == ["indirect", "proportion", "sobel"]
     mo = moderation(mtcars, "hp", "wt", "mpg")
     assert "Simple slopes" in mo._repr_html_()
     for res in (o, h, m, mo):
@@ -246,3 +246,119 @@ def test_hierarchical_uses_only_the_model_columns(mtcars):
     with pytest.warns(UserWarning, match="dropped 2 of 32"):
         res = hierarchical(df, "mpg", [["C(cyl)"], ["wt", "hp:wt"]])
     assert (res.fit["n"] == 30).all()
+
+
+# --------------------------------------------------------------- issue 13: reviewer's tables
+RT = json.loads((REF / "r_tables.json").read_text())
+
+
+def test_gvif_matches_car_vif_for_a_factor(mtcars):
+    # R: car::vif(lm(mpg ~ wt + factor(cyl), mtcars)): one GVIF for cyl (Df 2), not one per dummy
+    ref = pd.DataFrame(R["ols_factor"]["gvif"]).set_index("_row").rename(index={"factor(cyl)": "cyl"})
+    g = ols(mtcars, "mpg ~ wt + C(cyl)").gvif
+    assert list(g.columns) == ["gvif", "dof", "gvif_adj"] and set(g.index) == {"wt", "cyl"}
+    np.testing.assert_allclose(g.loc[ref.index, "gvif"], ref["GVIF"], rtol=1e-10)
+    np.testing.assert_allclose(g.loc[ref.index, "gvif_adj"], ref["GVIF^(1/(2*Df))"], rtol=1e-10)
+    assert g.loc["cyl", "dof"] == 2
+    # numeric predictors only: GVIF is the ordinary VIF
+    res = ols(mtcars, "mpg ~ wt + hp + qsec")
+    np.testing.assert_allclose(res.gvif.loc[["wt", "hp", "qsec"], "gvif"], res.table["vif"].iloc[1:], rtol=1e-10)
+
+
+def test_format_models_puts_models_side_by_side(mtcars):
+    # R: summary(lm(...)) of each step and anova(step k-1, step k); cells are those numbers with stars
+    h = R["hierarchical"]
+    res = hierarchical(mtcars, "mpg", h["blocks"])
+    tab = res.format_models("b")
+    assert list(tab.columns) == [1, 2, 3]
+    assert list(tab.index) == ["Intercept", "wt", "hp", "qsec", "am", "gear", "r2", "adj_r2", "r2_change", "f", "f_change"]
+    assert tab.at["hp", 1] == "" and tab.at["am", 2] == ""          # not yet entered
+    last = _ref_table(h["last"])
+    for t in ["wt", "hp", "qsec", "am", "gear"]:
+        p = last.at[t, "p"]
+        star = "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+        assert tab.at[t, 3] == f"{last.at[t, 'b']:.3f}{star}", t
+    ref = pd.DataFrame(h["table"]).set_index("step")
+    for k in (1, 2, 3):
+        assert tab.at["r2", k] == f"{ref.at[k, 'r2']:.3f}"
+        assert tab.at["f_change", k].rstrip("*") == f"{ref.at[k, 'f_change']:.3f}"
+    assert tab.at["r2_change", 3] == f"{ref.at[3, 'r2_change']:.3f}"     # p = .14: no star
+    assert tab.at["r2_change", 2].endswith("**") and not tab.at["r2_change", 2].endswith("***")
+    beta = res.format_models("beta")
+    assert "Intercept" not in beta.index
+    with pytest.raises(ValueError, match="stat"):
+        res.format_models("t")
+
+
+def _study():
+    from onex_research import study
+
+    return study.load_survey(None, None)
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return _study()
+
+
+def test_mediation_with_categorical_controls_matches_lm(survey):
+    # R: lm(execution ~ resources + role + gender + school_type) etc. (make_reference_tables.R)
+    ref = RT["mediation"]
+    data = survey.data[ref["covariates"]].join(survey.scores)
+    res = mediation(data, "resources", "execution", "effectiveness", covariates=ref["covariates"],
+                    n_boot=2000, seed=11, ci="bc")
+    for path in ("a", "b", "c", "c_prime"):
+        np.testing.assert_allclose(res.paths.loc[path, COLS].to_numpy(float),
+                                   pd.Series(ref[path][0])[COLS].to_numpy(float), rtol=1e-8)
+    assert res.indirect == pytest.approx(ref["indirect"], rel=1e-10)
+    assert res.proportion == pytest.approx(ref["proportion"], rel=1e-10)
+    assert res.paths.at["proportion", "b"] == pytest.approx(ref["proportion"], rel=1e-10)
+    # bootstrap intervals: R's own draws (RNG differs): agree within Monte-Carlo error
+    assert res.ci == "bc" and "偏差校正" in res.interval
+    np.testing.assert_allclose([res.ci_low, res.ci_high], ref["bc"], atol=0.006)
+    np.testing.assert_allclose(res.paths.loc["indirect", "se"], ref["boot_sd"], rtol=0.1)
+    pct = mediation(data, "resources", "execution", "effectiveness", covariates=ref["covariates"],
+                    n_boot=2000, seed=11)
+    np.testing.assert_allclose([pct.ci_low, pct.ci_high], ref["percentile"], atol=0.006)
+    np.testing.assert_allclose(pct.paths.loc["proportion", ["ci_low", "ci_high"]].to_numpy(float),
+                               ref["proportion_percentile"], atol=0.02)
+    # same draws, different interval: bc shifts the percentile interval by the median bias
+    assert (res.ci_low, res.ci_high) != (pct.ci_low, pct.ci_high)
+    np.testing.assert_array_equal(res.boot, pct.boot)
+
+
+def test_mediation_bca_uses_the_jackknife(mtcars):
+    bca = mediation(mtcars, "hp", "wt", "mpg", covariates=["am"], n_boot=1000, seed=2, ci="bca")
+    bc = mediation(mtcars, "hp", "wt", "mpg", covariates=["am"], n_boot=1000, seed=2, ci="bc")
+    np.testing.assert_array_equal(bca.boot, bc.boot)
+    # acceleration from the leave-one-out estimates of a*b (Efron 1987), computed here by a loop
+    from scipy import stats
+    jack = []
+    for i in range(len(mtcars)):
+        d = mtcars.drop(index=i)
+        a = ols(d, "wt ~ hp + am").table.at["hp", "b"]
+        b = ols(d, "mpg ~ hp + wt + am").table.at["wt", "b"]
+        jack.append(a * b)
+    jack = np.array(jack)
+    dev = jack.mean() - jack
+    acc = np.sum(dev ** 3) / (6 * np.sum(dev ** 2) ** 1.5)
+    z0 = stats.norm.ppf(np.mean(bca.boot < bca.indirect))
+    z = stats.norm.ppf([0.025, 0.975])
+    q = stats.norm.cdf(z0 + (z0 + z) / (1 - acc * (z0 + z)))
+    np.testing.assert_allclose([bca.ci_low, bca.ci_high], np.quantile(bca.boot, q), rtol=1e-10)
+    with pytest.raises(ValueError, match="ci must be one of"):
+        mediation(mtcars, "hp", "wt", "mpg", ci="normal")
+
+
+def test_moderation_reports_the_interaction_test(survey):
+    # R: anova(lm(y ~ x_c + w_c + controls), lm(y ~ x_c * w_c + controls))
+    ref = RT["moderation"]
+    data = survey.data[ref["covariates"]].join(survey.scores)
+    res = moderation(data, "resources", "teachers", "effectiveness", covariates=ref["covariates"])
+    assert res.r2_change == pytest.approx(ref["r2_change"], rel=1e-8)
+    assert res.f_change == pytest.approx(ref["f_change"], rel=1e-8)
+    assert res.p_change == pytest.approx(ref["p_change"], rel=1e-8)
+    row = next(r for r in ref["table"] if r["term"] == "x_c:w_c")
+    np.testing.assert_allclose(res.table.loc["resources:teachers", COLS].to_numpy(float),
+                               pd.Series(row)[COLS].to_numpy(float), rtol=1e-8)
+    assert res.f_change == pytest.approx(res.table.at["resources:teachers", "t"] ** 2, rel=1e-10)

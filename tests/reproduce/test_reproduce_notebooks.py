@@ -232,7 +232,7 @@ def _md_rows(text):
 
 
 def test_tables_read_as_a_reviewer_expects(run):
-    """No snake_case header, no patsy term, no p = 0.000 and no doubled 注 in the .md, .tex and
+    """No snake_case header, no patsy term, no p = 0.000, no doubled 注 or star legend in the .md, .tex and
     .docx of any table that reproduce writes (issue "Tables and figures a journal reviewer accepts")."""
     import zipfile
 
@@ -249,6 +249,8 @@ def test_tables_read_as_a_reviewer_expects(run):
             body = path.read_text(encoding="utf-8")
             assert not re.search(r"C\(|\[T\.", body), f"{path.name}: a patsy term"
             assert "注：注：" not in body, f"{path.name}: doubled 注"
+            legends = re.findall(r"(?:\\?\*){2} ?p (?:<|\$<\$) 0?\.01", body)
+            assert len(legends) <= 1, f"{path.name}: the star legend printed {len(legends)} times"
         with zipfile.ZipFile(md.with_suffix(".docx")) as z:
             xml = z.read("word/document.xml").decode("utf-8")
         assert "注：注：" not in xml and not re.search(r"C\(|\[T\.", xml), md.with_suffix(".docx").name

@@ -58,6 +58,7 @@ def _compare(cli_tables, nb_tables, notebook):
 def test_regress_writes_notebook_03s_hierarchical_tables(commands, notebooks):
     files = _compare(commands / "regress" / "tables", notebooks, "03_regression")
     assert {p.stem.split("__")[1] for p in files} == {"hierarchical_effectiveness_summary",
+                                                      "hierarchical_effectiveness_models",
                                                       "hierarchical_effectiveness_coefficients"}
     summary = pd.read_csv(commands / "regress" / "tables" / "regress__hierarchical_effectiveness_summary.csv",
                           encoding="utf-8-sig")

@@ -1,0 +1,38 @@
+"""How the study's tables name constructs, model terms and reference groups (private)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["construct_names", "term_label", "reference_note", "TERM"]
+
+
+def construct_names(survey) -> dict:
+    """construct code -> its Chinese label, for table headers."""
+    return survey.instrument.constructs["label_zh"].to_dict()
+
+
+TERM = re.compile(r'^C\((?:Q\(")?([^")]+)(?:"\))?\)\[T\.(.+)\]$')
+
+
+def term_label(term: str, survey) -> str:
+    """A model term as a reader reads it: 角色：教师, 社会认可度, 截距 (no patsy syntax)."""
+    from ..report.labels import label
+
+    if term == "Intercept":
+        return "截距"
+    m = TERM.match(term)
+    if m:
+        return f"{label(m.group(1))}：{m.group(2)}"
+    return construct_names(survey).get(term, label(term))
+
+
+def reference_note(survey, controls) -> str:
+    """注 for categorical controls: the reference level of each (the scale's first answer)."""
+    from ..report.labels import label
+
+    refs = [f"{label(c)} = {survey.data[c].cat.categories[0]}" for c in controls
+            if isinstance(survey.data[c].dtype, pd.CategoricalDtype) and len(survey.data[c].cat.categories)]
+    return ("参照组：" + "，".join(refs) + "。") if refs else ""
