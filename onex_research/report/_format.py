@@ -35,7 +35,7 @@ STAR_COLUMNS = ("beta", "b", "r", "estimate", "std", "coef", "mean")
 COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1}
 
 #: Columns printed as integers.
-INTEGER_COLUMNS = ("n", "dof", "df", "n_obs", "n_items", "count")
+INTEGER_COLUMNS = ("n", "dof", "df", "n_obs", "n_items", "count", "delta_dof", "dof_baseline")
 
 _STYLES = ("zh", "apa")
 
@@ -134,6 +134,7 @@ def format_table(
     combine_ci: bool = True,
     labels: dict | None = None,
     index: bool | None = None,
+    row_labels: dict | None = None,
 ) -> pd.DataFrame:
     """Format a table's numbers as strings for publication.
 
@@ -168,6 +169,11 @@ def format_table(
     index : bool, optional
         Keep the index as the first column. Default: yes unless it is a plain
         ``RangeIndex``.
+    row_labels : dict, optional
+        Row name -> display text for the row names (the index column, or a ``statistic``
+        column), merged over the label registry: ``chi2`` -> χ², ``rmsea_ci_low`` ->
+        RMSEA 90% CI 下限, and e.g. construct codes -> their labels. A row named ``p``
+        (or ``*_p``) prints as a p-value and a row named ``dof``/``df``/``n`` as an integer.
 
     Returns
     -------
@@ -226,23 +232,27 @@ def format_table(
             vals = ["" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))
                     else str(v) for v in s.tolist()]
         out[col] = vals
-    # long "statistic | value" tables (fit indices, KMO/Bartlett): a p row prints as p-values,
-    # a df row as integers, and the statistic names by the label registry
-    if "statistic" in df.columns:
-        names = df["statistic"].astype(str).tolist()
+    # long "statistic | value" tables (fit indices, KMO/Bartlett) and tables whose rows are
+    # statistics: a p row prints as p-values, a df row as integers, and the row names by
+    # the label registry (merged with row_labels)
+    key = "statistic" if "statistic" in df.columns else (df.columns[0] if index and len(df.columns) else None)
+    if key is not None:
+        names = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                 for v in df[key].tolist()]
         for i, name in enumerate(names):
-            key = name.strip()
-            is_p = key == "p" or bool(re.search(r"(^p_|_p$)", key))
-            is_int = key in ("dof", "df", "n")
+            k = name.strip()
+            is_p = k == "p" or bool(re.search(r"(^p_|_p$)", k))
+            is_int = k in ("dof", "df", "n", "dof_baseline", "n_items")
             if not (is_p or is_int):
                 continue
             for col in df.columns:
                 v = df[col].iloc[i]
-                if col == "statistic" or not pd.api.types.is_numeric_dtype(df[col]):
+                if col == key or not pd.api.types.is_numeric_dtype(df[col]):
                     continue
                 out[col][i] = _fmt_p(v, decimals, style == "apa") if is_p else _fmt_integer(v, decimals)
-        lab_rows = labels_for(style) if labels is None else labels
-        out["statistic"] = [lab_rows.get(n, n) for n in names]
+        lab_rows = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
+        if not pd.api.types.is_numeric_dtype(df[key]):
+            out[key] = [lab_rows.get(n, n) for n in names]
     if add_stars:
         pvals = pd.to_numeric(df[p_column], errors="coerce").tolist()
         out[star_column] = [
