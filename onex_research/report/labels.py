@@ -69,6 +69,11 @@ LABELS = {
     "qualifies": ("入选", "Qualifies"), "kappa": ("κ", "κ"), "agreement": ("一致率", "Agreement"),
     "p_e": ("机遇一致率", "Chance agreement"), "n_manual": ("人工编码数", "Manually coded"), "pair": ("词对", "Pair"),
     "w": ("权重", "Weight"), "sign": ("方向", "Sign"), "group": ("组别", "Group"),
+    # group comparisons (issue 13)
+    "levene_f": ("Levene F", "Levene F"), "levene_p": ("Levene p", "Levene p"),
+    "welch_df1": ("Welch df₁", "Welch df₁"), "cramers_v": ("Cramér's V", "Cramér's V"),
+    "cramers_v_adj": ("校正 Cramér's V", "Cramér's V (adj.)"), "comparison": ("比较", "Comparison"),
+    "test": ("检验", "Test"),
 }
 
 

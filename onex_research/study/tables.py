@@ -14,11 +14,12 @@ import re
 import pandas as pd
 
 from ..errors import OnexError
+from ._group_tables import group_tables
 
 __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "parallel_analysis_tables",
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
            "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
-           "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table"]
+           "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table", "group_tables"]
 
 
 def _construct_names(survey) -> dict:
