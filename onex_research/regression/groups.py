@@ -1,8 +1,12 @@
 """Group differences for comparing respondent roles and school types: t-tests with Cohen's d,
-one-way ANOVA (with eta² and Welch's F), Tukey HSD, and χ² crosstabs with Cramér's V.
+one-way ANOVA (with η², ω² and Welch's F), Levene's test, and χ² crosstabs with Cramér's V
+(optionally bias-corrected). Pairwise comparisons (Tukey HSD, Games–Howell) live in
+:mod:`.pairwise`.
 
 Validated against R's ``t.test``, ``effectsize::cohens_d``, ``aov``, ``oneway.test``,
-``TukeyHSD`` and ``chisq.test`` (``tests/reference/make_reference_regression.R``).
+``effectsize::eta_squared``/``omega_squared``, ``car::leveneTest``, ``chisq.test`` and
+``effectsize::cramers_v`` (``tests/reference/make_reference_regression.R`` and
+``tests/reference/make_reference_groups.R``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-__all__ = ["ttest", "TTestResult", "anova", "AnovaResult", "tukey", "crosstab", "CrosstabResult",
+__all__ = ["ttest", "TTestResult", "anova", "AnovaResult", "levene", "crosstab", "CrosstabResult",
            "describe_groups", "compare_groups"]
+
 
 _FMT = {"float_format": lambda v: f"{v:.3f}"}
 
@@ -173,6 +178,7 @@ class AnovaResult:
     eta2: float
     welch: pd.Series
     descriptives: pd.DataFrame
+    omega2: float = np.nan
 
     @property
     def f(self) -> float:
@@ -187,12 +193,12 @@ class AnovaResult:
 
     def _repr_html_(self) -> str:
         return (self.descriptives.to_html(**_FMT) + self.table.to_html(**_FMT)
-                + f"<p>η² = {self.eta2:.3f}; Welch F({self.welch['df1']:g}, {self.welch['df2']:.2f}) = "
+                + f"<p>η² = {self.eta2:.3f}, ω² = {self.omega2:.3f}; Welch F({self.welch['df1']:g}, {self.welch['df2']:.2f}) = "
                 f"{self.welch['f']:.3f}, p = {self.welch['p']:.3g}</p>")
 
 
 def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
-    """One-way ANOVA with η², and Welch's ANOVA for unequal variances.
+    """One-way ANOVA with η² and ω², and Welch's ANOVA for unequal variances.
 
     Parameters
     ----------
@@ -206,11 +212,16 @@ def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
     -------
     AnovaResult
         ``table`` indexed by ``source`` (``between, within, total``) with ``ss, dof, ms, f,
-        p``; ``eta2`` = SS_between/SS_total; ``welch``: Series ``f, df1, df2, p``;
-        ``descriptives``: ``n, mean, sd`` per group; ``f`` and ``p`` properties.
+        p``; ``eta2`` = SS_between/SS_total; ``omega2`` (see Notes); ``welch``: Series
+        ``f, df1, df2, p``; ``descriptives``: ``n, mean, sd`` per group; ``f`` and ``p``
+        properties.
 
     Notes
     -----
+    ω² = (SS_b − df_b·MS_w)/(SS_t + MS_w) (Hays 1963), the less biased estimate of the
+    population η². It is negative when F < 1; like ``effectsize::omega_squared`` (0.8.x:
+    ``pmax(0, Omega2)``) it is then reported as 0.
+
     Welch (1951): w_i = n_i/s_i², F = [Σw_i(ȳ_i − ȳ_w)²/(k − 1)] /
     [1 + 2(k − 2)/(k² − 1)·Σ(1 − w_i/W)²/(n_i − 1)], df2 = (k² − 1)/(3Σ(1 − w_i/W)²/(n_i − 1)).
 
@@ -218,6 +229,8 @@ def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
     --------
     >>> anova(mtcars, "mpg", "cyl")  # doctest: +SKIP
     # R: summary(aov(mpg ~ factor(cyl), mtcars)); oneway.test(mpg ~ cyl, mtcars)
+    #    fit <- aov(mpg ~ factor(cyl), mtcars)
+    #    effectsize::eta_squared(fit, partial = FALSE); effectsize::omega_squared(fit, partial = FALSE)
     """
     sub = _groups(data, dv, group, "anova")
     desc = sub.groupby(group, sort=True, observed=True)[dv].agg(n="count", mean="mean", sd="std")
@@ -246,72 +259,106 @@ def anova(data: pd.DataFrame, dv: str, group: str) -> AnovaResult:
     df2 = (k ** 2 - 1) / (3 * tmp)
     welch = pd.Series({"f": fw, "df1": float(k - 1), "df2": df2, "p": stats.f.sf(fw, k - 1, df2)}, name="welch")
     desc["n"] = desc["n"].astype(int)
-    return AnovaResult(table=table, eta2=ss_b / ss_t, welch=welch, descriptives=desc)
+    omega2 = max(0.0, (ss_b - df_b * ss_w / df_w) / (ss_t + ss_w / df_w))
+    return AnovaResult(table=table, eta2=ss_b / ss_t, welch=welch, descriptives=desc, omega2=omega2)
 
 
-def compare_groups(data: pd.DataFrame, dvs: list, group: str) -> pd.DataFrame:
-    """One-way ANOVA of several outcomes on one grouping column, one row per outcome.
+def levene(data: pd.DataFrame, dv: str, group: str, *, center: str = "median") -> pd.Series:
+    """Levene's test of equal variances across the levels of ``group``.
+
+    Parameters
+    ----------
+    data : DataFrame
+    dv : str
+        Numeric outcome column.
+    group : str
+        Grouping column (two or more levels).
+    center : {"median", "mean"}, keyword-only
+        ``"median"`` (default, as ``car::leveneTest``): the Brown–Forsythe variant, robust
+        to skewed data; ``"mean"``: Levene's (1960) original test.
+
+    Returns
+    -------
+    Series
+        ``f, df1, df2, p`` (``df1 = k − 1``, ``df2 = n − k``), named ``levene``; its
+        ``attrs["center"]`` says which centre was used.
+
+    Notes
+    -----
+    The one-way ANOVA F of the absolute deviations |y_ij − c_i|, where c_i is the median
+    (or mean) of group i. Rows with a missing ``dv`` or ``group`` are dropped with a warning.
+
+    Examples
+    --------
+    >>> levene(mtcars, "mpg", "cyl")  # doctest: +SKIP
+    # R: car::leveneTest(mpg ~ factor(cyl), mtcars)                 # center = median
+    #    car::leveneTest(mpg ~ factor(cyl), mtcars, center = mean)
+    """
+    if center not in ("median", "mean"):
+        raise ValueError(f"levene: center must be 'median' or 'mean', got {center!r}")
+    sub = _groups(data, dv, group, "levene")
+    by = sub.groupby(group, sort=True, observed=True)[dv]
+    k, n = by.ngroups, len(sub)
+    if k < 2:
+        raise ValueError(f"levene: {group!r} has {k} level(s) with data; need at least 2")
+    if n <= k:
+        raise ValueError(f"levene: {n} observations in {k} groups leave no residual df")
+    dev = (sub[dv] - by.transform(center)).abs()
+    g = dev.groupby(sub[group], sort=True, observed=True)
+    ss_b = float(np.sum(g.count() * (g.mean() - dev.mean()) ** 2))
+    ss_w = float(np.sum((dev - g.transform("mean")) ** 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (ss_b / (k - 1)) / (ss_w / (n - k))
+    out = pd.Series({"f": f, "df1": float(k - 1), "df2": float(n - k), "p": stats.f.sf(f, k - 1, n - k)},
+                    name="levene")
+    out.attrs["center"] = center
+    return out
+
+
+def compare_groups(data: pd.DataFrame, dvs: list, group: str, *, center: str = "median") -> pd.DataFrame:
+    """One-way ANOVA of several outcomes on one grouping column, one row per outcome, with the
+    effect sizes and the checks a reviewer asks for.
+
+    Parameters
+    ----------
+    data : DataFrame
+    dvs : list of str
+        Numeric outcome columns.
+    group : str
+        Grouping column.
+    center : {"median", "mean"}, keyword-only
+        Centre of :func:`levene` (default ``"median"``, as ``car::leveneTest``).
 
     Returns
     -------
     DataFrame
         indexed by ``dv`` with the group means (one column per level, named by the level),
-        ``f, df1, df2, p, eta2`` (classical ANOVA) and ``welch_f, welch_df2, welch_p``.
-        Each outcome uses its own complete rows.
+        ``f, df1, df2, p, eta2, omega2`` (classical ANOVA, see :func:`anova`),
+        ``welch_f, welch_df1, welch_df2, welch_p`` (Welch's ANOVA) and ``levene_f,
+        levene_p`` (Levene's test; its df are ``df1, df2``). Each outcome uses its own
+        complete rows.
 
     Examples
     --------
     >>> compare_groups(scores, ["resources", "execution"], "role")  # doctest: +SKIP
     # R: sapply(c("resources", "execution"), function(v) summary(aov(scores[[v]] ~ role))[[1]][1, ])
+    #    effectsize::omega_squared(aov(resources ~ role, scores), partial = FALSE)
+    #    oneway.test(resources ~ role, scores); car::leveneTest(resources ~ role, scores)
     """
     rows = {}
     for dv in dvs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)   # per-outcome missing rows
             res = anova(data, dv, group)
+            lev = levene(data, dv, group, center=center)
         t = res.table
         rows[dv] = {**res.descriptives["mean"].to_dict(),
                     "f": t.loc["between", "f"], "df1": int(t.loc["between", "dof"]), "df2": int(t.loc["within", "dof"]),
-                    "p": t.loc["between", "p"], "eta2": res.eta2, "welch_f": res.welch["f"],
-                    "welch_df2": res.welch["df2"], "welch_p": res.welch["p"]}
+                    "p": t.loc["between", "p"], "eta2": res.eta2, "omega2": res.omega2,
+                    "welch_f": res.welch["f"], "welch_df1": res.welch["df1"], "welch_df2": res.welch["df2"],
+                    "welch_p": res.welch["p"], "levene_f": lev["f"], "levene_p": lev["p"]}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "dv"
-    return out
-
-
-def tukey(data: pd.DataFrame, dv: str, group: str, *, level: float = 0.95) -> pd.DataFrame:
-    """Tukey HSD pairwise comparisons (statsmodels ``pairwise_tukeyhsd``) as a tidy frame.
-
-    Returns
-    -------
-    DataFrame
-        indexed by ``pair`` ("b-a", as R) with ``group1, group2, diff`` (mean of group2 −
-        mean of group1), ``ci_low, ci_high, p`` (adjusted), ``reject``. Groups are ordered
-        as R's factor levels: the category order of a categorical column, else sorted.
-
-    Examples
-    --------
-    >>> tukey(mtcars, "mpg", "cyl")  # doctest: +SKIP
-    # R: TukeyHSD(aov(mpg ~ factor(cyl), mtcars))
-    """
-    from statsmodels.stats.multicomp import pairwise_tukeyhsd
-
-    sub = _groups(data, dv, group, "tukey")
-    labels = sub[group]
-    if labels.nunique() < 2:
-        raise ValueError(f"tukey: {group!r} needs at least 2 levels")
-    # order the groups as R's factor levels: the category order, else sorted values
-    levels = ([c for c in labels.cat.categories if (labels == c).any()]
-              if isinstance(labels.dtype, pd.CategoricalDtype) else sorted(labels.unique().tolist()))
-    codes = labels.map({lev: k for k, lev in enumerate(levels)}).to_numpy(dtype=int)
-    res = pairwise_tukeyhsd(sub[dv].to_numpy(float), codes, alpha=1 - level)
-    pairs = list(zip(*np.triu_indices(len(levels), 1)))
-    g1 = [levels[int(res.groupsunique[i])] for i, _ in pairs]
-    g2 = [levels[int(res.groupsunique[j])] for _, j in pairs]
-    out = pd.DataFrame({"group1": g1, "group2": g2, "diff": res.meandiffs,
-                        "ci_low": res.confint[:, 0], "ci_high": res.confint[:, 1],
-                        "p": res.pvalues, "reject": res.reject},
-                       index=pd.Index([f"{b}-{a}" for a, b in zip(g1, g2)], name="pair"))
     return out
 
 
@@ -329,18 +376,24 @@ class CrosstabResult:
     cramers_v: float
     n: int
     correction: bool
+    cramers_v_adj: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``chi2, dof, p, cramers_v, n``."""
-        return pd.DataFrame([{"chi2": self.chi2, "dof": self.dof, "p": self.p,
-                              "cramers_v": self.cramers_v, "n": self.n}])
+        """One row: ``chi2, dof, p, cramers_v``, ``cramers_v_adj`` (when ``crosstab`` was
+        called with ``adjust=True``), ``n``."""
+        row = {"chi2": self.chi2, "dof": self.dof, "p": self.p, "cramers_v": self.cramers_v}
+        if self.cramers_v_adj is not None:
+            row["cramers_v_adj"] = self.cramers_v_adj
+        return pd.DataFrame([{**row, "n": self.n}])
 
     def _repr_html_(self) -> str:
+        adj = "" if self.cramers_v_adj is None else f" (bias-corrected {self.cramers_v_adj:.3f})"
         return (self.observed.to_html() + f"<p>χ²({self.dof}) = {self.chi2:.3f}, p = {self.p:.3g}, "
-                f"Cramér's V = {self.cramers_v:.3f}, n = {self.n}</p>")
+                f"Cramér's V = {self.cramers_v:.3f}{adj}, n = {self.n}</p>")
 
 
-def crosstab(data: pd.DataFrame, row: str, col: str, *, correction: bool = True) -> CrosstabResult:
+def crosstab(data: pd.DataFrame, row: str, col: str, *, correction: bool = True,
+             adjust: bool = False) -> CrosstabResult:
     """Pearson χ² test of independence on a crosstab, with Cramér's V.
 
     Parameters
@@ -351,23 +404,34 @@ def crosstab(data: pd.DataFrame, row: str, col: str, *, correction: bool = True)
     correction : bool, keyword-only
         Yates' continuity correction for 2 x 2 tables (default True, as R's ``chisq.test``
         and scipy; it has no effect on larger tables). Cramér's V always uses the
-        uncorrected χ².
+        uncorrected χ² (as ``effectsize::cramers_v``).
+    adjust : bool, keyword-only
+        Also compute the bias-corrected V of Bergsma (2013), ``cramers_v_adj`` (default
+        False). Note that ``effectsize::cramers_v`` (0.8.x) defaults to ``adjust = TRUE``;
+        ``cramers_v`` here is always the unadjusted V, its ``adjust = FALSE``.
 
     Returns
     -------
     CrosstabResult
         ``observed`` and ``expected`` counts (row levels x column levels), ``residuals``
-        (adjusted standardized residuals, as SPSS), ``chi2, dof, p, cramers_v, n``.
+        (adjusted standardized residuals, as SPSS), ``chi2, dof, p, cramers_v, n``, and
+        ``cramers_v_adj`` (None unless ``adjust=True``).
 
     Notes
     -----
-    V = sqrt(χ²/(n·(min(r, c) − 1))). A warning is raised when an expected count is below 5
-    (as R's "Chi-squared approximation may be incorrect").
+    V = sqrt(χ²/(n·(min(r, c) − 1))), with the uncorrected χ². The bias-corrected V
+    (Bergsma 2013, J. Korean Stat. Soc. 42, 323–328) replaces φ² = χ²/n by
+    φ²_adj = max(0, φ² − (r − 1)(c − 1)/(n − 1)) and r, c by r̃ = r − (r − 1)²/(n − 1),
+    c̃ = c − (c − 1)²/(n − 1): V_adj = sqrt(φ²_adj/(min(r̃, c̃) − 1)). It is 0 when the
+    association is no larger than chance would give. A warning is raised when an expected
+    count is below 5 (as R's "Chi-squared approximation may be incorrect").
 
     Examples
     --------
-    >>> crosstab(mtcars, "cyl", "gear")  # doctest: +SKIP
+    >>> crosstab(mtcars, "cyl", "gear", adjust=True)  # doctest: +SKIP
     # R: chisq.test(table(mtcars$cyl, mtcars$gear))
+    #    effectsize::cramers_v(table(mtcars$cyl, mtcars$gear), adjust = FALSE)   # cramers_v
+    #    effectsize::cramers_v(table(mtcars$cyl, mtcars$gear), adjust = TRUE)    # cramers_v_adj
     """
     sub = _groups(data, row, col, "crosstab", numeric=False)
     obs = pd.crosstab(sub[row], sub[col])
@@ -384,5 +448,17 @@ def crosstab(data: pd.DataFrame, row: str, col: str, *, correction: bool = True)
     expected = pd.DataFrame(exp, index=obs.index, columns=obs.columns)
     residuals = pd.DataFrame(adj, index=obs.index, columns=obs.columns)
     v = float(np.sqrt(raw / (n * (min(obs.shape) - 1))))
+    v_adj = _cramers_v_adj(raw, n, *obs.shape) if adjust else None
     return CrosstabResult(observed=obs, expected=expected, residuals=residuals, chi2=float(chi2),
-                          dof=int(dof), p=float(p), cramers_v=v, n=n, correction=correction)
+                          dof=int(dof), p=float(p), cramers_v=v, n=n, correction=correction,
+                          cramers_v_adj=v_adj)
+
+
+def _cramers_v_adj(chi2: float, n: int, r: int, c: int) -> float:
+    """Bergsma's (2013) bias-corrected Cramér's V (``effectsize:::.adjust_phi`` and
+    ``chisq_to_cramers_v(adjust = TRUE)``); NaN when n is too small for the correction."""
+    if n < 2:
+        return float("nan")
+    phi2 = max(0.0, chi2 / n - (r - 1) * (c - 1) / (n - 1))
+    k = min(r - (r - 1) ** 2 / (n - 1), c - (c - 1) ** 2 / (n - 1)) - 1
+    return float(np.sqrt(phi2 / k)) if k > 0 else float("nan")

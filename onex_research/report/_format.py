@@ -26,6 +26,7 @@ DEFAULT_LABELS = labels_for("zh")
 BOUNDED_COLUMNS = (
     "p", "r", "beta", "r2", "adj_r2", "cfi", "tli", "rmsea", "srmr", "cr", "ave",
     "alpha", "std_alpha", "omega", "omega_h", "omega_total", "r_drop", "eta2", "cramers_v",
+    "omega2", "cramers_v_adj",
 )
 
 #: Where stars go by default: the first of these columns present in the table.

@@ -72,6 +72,11 @@ LABELS = {
     # regression tables (issue 13)
     "w_level": ("调节变量水平", "Moderator level"), "w_value": ("调节变量取值", "Moderator value"),
     "gvif_adj": ("GVIF^(1/(2df))", "GVIF^(1/(2df))"),
+    # group comparisons (issue 13)
+    "levene_f": ("Levene F", "Levene F"), "levene_p": ("Levene p", "Levene p"),
+    "welch_df1": ("Welch df₁", "Welch df₁"), "cramers_v": ("Cramér's V", "Cramér's V"),
+    "cramers_v_adj": ("校正 Cramér's V", "Cramér's V (adj.)"), "comparison": ("比较", "Comparison"),
+    "test": ("检验", "Test"),
 }
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..errors import OnexError
 from ._effects_tables import mediation_tables, moderation_tables
+from ._group_tables import group_tables
 from ._labels import TERM as _TERM
 from ._labels import construct_names as _construct_names
 from ._labels import reference_note as _reference_note
@@ -22,7 +23,7 @@ __all__ = ["item_descriptives", "reliability_tables", "factorability_table", "pa
            "efa_tables", "cfa_tables", "predictor_blocks", "hierarchical_tables", "MEASUREMENT_STEPS", "SYNONYMS",
            "corpus_overview", "segment_units", "coding_tables", "topic_tables", "STRUCTURAL_PATHS",
            "structural_model", "sem_tables", "invariance_table", "harman_table", "correlation_table",
-           "mediation_tables", "moderation_tables"]
+           "mediation_tables", "moderation_tables", "group_tables"]
 
 
 def item_descriptives(survey, rep):

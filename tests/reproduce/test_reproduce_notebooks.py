@@ -223,7 +223,7 @@ def test_published_tables_and_notebooks_carry_no_identifier(run):
 
 
 # -- (c) what a reviewer reads ----------------------------------------------------------
-P_HEADERS = {"p", "ΔF 的 p", "Welch p", "β 的 p", "Δχ² 的 p", "p (ΔF)", "p (β)", "p (Δχ²)"}
+P_HEADERS = {"p", "ΔF 的 p", "Welch p", "β 的 p", "Δχ² 的 p", "p (ΔF)", "p (β)", "p (Δχ²)", "Levene p"}
 
 
 def _md_rows(text):
