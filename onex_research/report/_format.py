@@ -35,6 +35,9 @@ STAR_COLUMNS = ("beta", "b", "r", "estimate", "std", "coef", "mean")
 #: Decimals for particular columns (percentages), overriding ``decimals``.
 COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1}
 
+#: Columns whose values are codes (construct, factor, model variable) that ``row_labels`` names.
+CODE_COLUMNS = ("construct", "factor", "lhs", "rhs", "truth", "dv", "code", "outcome", "predictor", "decision")
+
 #: Columns printed as integers.
 INTEGER_COLUMNS = ("n", "dof", "df", "n_obs", "n_items", "count", "delta_dof", "dof_baseline")
 
@@ -254,6 +257,10 @@ def format_table(
         lab_rows = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
         if not pd.api.types.is_numeric_dtype(df[key]):
             out[key] = [lab_rows.get(n, n) for n in names]
+    # columns that hold codes (constructs, factors, model variables) print by row_labels
+    for col in CODE_COLUMNS:
+        if row_labels and col in df.columns and col != key and not pd.api.types.is_numeric_dtype(df[col]):
+            out[col] = [row_labels.get(v, v) for v in out[col]]
     if add_stars:
         pvals = pd.to_numeric(df[p_column], errors="coerce").tolist()
         out[star_column] = [

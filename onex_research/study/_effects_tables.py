@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import OnexError
+from ._labels import register
 
 __all__ = ["mediation_tables", "moderation_tables"]
 
@@ -55,7 +56,7 @@ def mediation_tables(survey, rep, x, m, y, *, seed, n_boot=5000, ci="bc", contro
             "proportion": "间接效应占总效应的比例（ab/c）", "sobel": "Sobel 检验（参考）"}
     table = res.paths.rename(index=rows)
     ctl = "、".join(_label(c) for c in controls) if controls else "无"
-    rep.table(table, name=f"mediation_{x}_{m}", caption_zh=f"{nx}—{nm}—{ny}的中介效应检验",
+    register(rep, survey, table, name=f"mediation_{x}_{m}", caption_zh=f"{nx}—{nm}—{ny}的中介效应检验",
               caption_en=f"Mediation: {x} -> {m} -> {y} ({ci} bootstrap, {n_boot} draws)",
               made_by="onex_research.regression.mediation",
               notes=(f"b 为非标准化系数；控制变量与分层回归相同（{ctl}），n = {res.n}。"
@@ -92,7 +93,7 @@ def moderation_tables(survey, rep, x, w, y, *, controls=None):
     test = (f"交互项使 R² 增加 ΔR² = {res.r2_change:.3f}，F(1, {res.fit.df_resid:g}) = {res.f_change:.2f}，"
             f"p = {res.p_change:.3f}" if res.p_change >= 0.001 else
             f"交互项使 R² 增加 ΔR² = {res.r2_change:.3f}，F(1, {res.fit.df_resid:g}) = {res.f_change:.2f}，p < 0.001")
-    rep.table(table.drop(columns="vif"), name=f"moderation_{x}_{w}",
+    register(rep, survey, table.drop(columns="vif"), name=f"moderation_{x}_{w}",
               caption_zh=f"{nw}对{nx}—{ny}关系的调节效应",
               caption_en=f"Moderation of {x} -> {y} by {w}: coefficients with the interaction",
               made_by="onex_research.regression.moderation",
@@ -100,7 +101,7 @@ def moderation_tables(survey, rep, x, w, y, *, controls=None):
                      + test + "。" + reference_note(survey, controls)))
     slopes = res.slopes.rename(index={"-1 SD": "均值 − 1 SD", "mean": "均值", "+1 SD": "均值 + 1 SD"})
     slopes.index.name = "w_level"
-    rep.table(slopes.rename(columns={"w": "w_value"}), name="moderation_simple_slopes",
+    register(rep, survey, slopes.rename(columns={"w": "w_value"}), name="moderation_simple_slopes",
               caption_zh=f"{nw}对{nx}效应的调节：简单斜率",
               caption_en=f"Simple slopes of {x} on {y} at {w} = mean -1 SD, mean, +1 SD",
               made_by="onex_research.regression.moderation",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import OnexError
+from ._labels import register
 
 __all__ = ["group_tables", "GroupTables"]
 
@@ -105,7 +106,7 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
     shown = table.drop(columns="welch_df1").rename(index=names)
     shown.index.name = "construct"
     unequal = [names.get(c, c) for c in table.index[table["levene_p"] < alpha]]
-    rep.table(shown, name=f"anova_by_{group}", caption_zh=f"不同{group_zh}受访者各构念得分的方差分析",
+    register(rep, survey, shown, name=f"anova_by_{group}", caption_zh=f"不同{group_zh}受访者各构念得分的方差分析",
               caption_en=f"One-way ANOVA of construct scores by {group_en.lower()}",
               made_by="onex_research.regression.compare_groups", decimals=3,
               notes=(f"注：{'、'.join(map(str, table.columns[:table.columns.get_loc('f')]))}列为该{group_zh}的构念得分均值；F、df₁、df₂、p 为单因素方差分析；"
@@ -124,7 +125,7 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
                else f"；p ≥ {alpha:g}，未见方差不齐，故采用 Tukey HSD 检验")
         pairs = res.table.drop(columns=["group1", "group2", "reject"])
         pairs.index.name = "comparison"
-        rep.table(pairs, name=f"{res.method}_{c}_by_{group}",
+        register(rep, survey, pairs, name=f"{res.method}_{c}_by_{group}",
                   caption_zh=f"{names.get(c, c)}的 {test} 事后比较（按{group_zh}）",
                   caption_en=f"{res.label} pairwise comparisons of {c} by {group_en.lower()}",
                   made_by=f"onex_research.regression.{res.method}", decimals=3,
@@ -140,13 +141,13 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
         ct = crosstab(data, group, crosstab_column, adjust=True)
         observed = ct.observed.rename(columns={0: f"未选“{option}”", 1: f"选“{option}”"})
         observed.columns.name = None
-        rep.table(observed, name=f"crosstab_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的列联表",
+        register(rep, survey, observed, name=f"crosstab_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的列联表",
                   caption_en=f"{group_en} by '{crosstab_column}' (observed counts)",
                   made_by="onex_research.regression.crosstab",
                   notes=f"注：χ²({ct.dof}) = {ct.chi2:.2f}，p {_p_text(ct.p)}，Cramér's V = {ct.cramers_v:.3f}，n = {ct.n}。")
         summary = ct.to_frame()
         summary.index = pd.Index([f"{group_zh} × {option}"], name="test")
-        rep.table(summary, name=f"chisq_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的 χ² 独立性检验",
+        register(rep, survey, summary, name=f"chisq_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的 χ² 独立性检验",
                   caption_en=f"Chi-square test of {group_en.lower()} by '{crosstab_column}'",
                   made_by="onex_research.regression.crosstab", decimals=3,
                   notes="注：Pearson χ² 检验；校正 Cramér's V 为 Bergsma (2013) 的偏差校正值"

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["construct_names", "term_label", "reference_note", "TERM"]
+__all__ = ["construct_names", "term_label", "reference_note", "TERM", "register"]
 
 
 def construct_names(survey) -> dict:
@@ -36,3 +36,10 @@ def reference_note(survey, controls) -> str:
     refs = [f"{label(c)} = {survey.data[c].cat.categories[0]}" for c in controls
             if isinstance(survey.data[c].dtype, pd.CategoricalDtype) and len(survey.data[c].cat.categories)]
     return ("参照组：" + "，".join(refs) + "。") if refs else ""
+
+
+def register(rep, survey, table, **kwargs):
+    """``rep.table`` with the survey's construct codes printed as their labels in the row
+    names and code columns of the .docx/.tex/.md (the .csv keeps the codes)."""
+    names = {**construct_names(survey), **kwargs.pop("row_labels", {})}
+    return rep.table(table, row_labels=names, **kwargs)

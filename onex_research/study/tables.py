@@ -15,6 +15,7 @@ from ..errors import OnexError
 from ._effects_tables import mediation_tables, moderation_tables
 from ._group_tables import group_tables
 from ._labels import TERM as _TERM
+from ._labels import register as _register
 from ._labels import construct_names as _construct_names
 from ._labels import reference_note as _reference_note
 from ._labels import term_label as _term_label
@@ -32,7 +33,7 @@ def item_descriptives(survey, rep):
 
     desc = descriptives(survey.items)
     desc.insert(0, "construct", survey.instrument.items.loc[desc.index, "construct"])
-    rep.table(desc[["construct", "n", "mean", "sd", "min", "max", "skew", "kurtosis"]], name="item_descriptives",
+    _register(rep, survey, desc[["construct", "n", "mean", "sd", "min", "max", "skew", "kurtosis"]], name="item_descriptives",
               caption_zh="题目描述统计", caption_en="Item descriptives",
               made_by="onex_research.psychometrics.descriptives", decimals=2)
     return desc
@@ -51,13 +52,13 @@ def reliability_tables(survey, rep):
     items, scales = survey.items, survey.scales
     rel = scale_reliability(items, scales)
     rel.insert(0, "label", survey.instrument.constructs["label_zh"].reindex(rel.index))
-    rep.table(rel, name="reliability", caption_zh="各构念的信度（Cronbach's α 与 McDonald's ω）",
+    _register(rep, survey, rel, name="reliability", caption_zh="各构念的信度（Cronbach's α 与 McDonald's ω）",
               caption_en="Reliability of each construct (Cronbach's alpha and McDonald's omega)",
               made_by="onex_research.psychometrics.scale_reliability", decimals=3,
               notes="注：CI 为 α 的 95% Feldt 置信区间；ω 为单因子 minres 解的 ω total。")
     item_rel = pd.concat({c: reliability(items[its]).items for c, its in scales.items()},
                          names=["construct", "item"])
-    rep.table(item_rel[["n", "mean", "sd", "r_drop", "alpha_if_deleted"]], name="item_total",
+    _register(rep, survey, item_rel[["n", "mean", "sd", "r_drop", "alpha_if_deleted"]], name="item_total",
               caption_zh="校正题总相关与删除该题后的 α",
               caption_en="Corrected item-total correlations and alpha if item deleted",
               made_by="onex_research.psychometrics.reliability", decimals=3)
@@ -72,7 +73,7 @@ def factorability_table(survey, rep):
     k, b = kmo(items), bartlett(items)
     table = pd.DataFrame({"value": [k.overall, k.per_item.min(), b.chi2, b.dof, b.p]},
                          index=pd.Index(["KMO", "min item MSA", "Bartlett chi2", "dof", "p"], name="statistic"))
-    rep.table(table, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验",
+    _register(rep, survey, table, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验",
               caption_en="KMO and Bartlett's test of sphericity", made_by="onex_research.psychometrics.kmo",
               decimals=3, notes=f"注：KMO = {k.overall:.3f}（{k.label}）；n = {b.n}。")
     return table
@@ -89,7 +90,7 @@ def parallel_analysis_tables(survey, rep, *, seed, n_iter=100):
     fig.axes[0].set_title(f"平行分析碎石图 / Parallel analysis: {pa.n_factors} factors, {pa.n_components} components")
     rep.figure(fig, name="scree", caption_zh="平行分析碎石图", caption_en="Scree plot with parallel analysis",
                made_by="onex_research.psychometrics.parallel_analysis")
-    rep.table(pa.eigenvalues.head(15), name="parallel_analysis", caption_zh="平行分析：实际与模拟特征值（前 15 个）",
+    _register(rep, survey, pa.eigenvalues.head(15), name="parallel_analysis", caption_zh="平行分析：实际与模拟特征值（前 15 个）",
               caption_en="Parallel analysis: observed and simulated eigenvalues (first 15)",
               made_by="onex_research.psychometrics.parallel_analysis", decimals=3)
     return pa
@@ -114,15 +115,15 @@ def efa_tables(survey, rep, *, n_factors=None, method="minres", rotation="oblimi
     matched = match_factors(fa.loadings, target)
     labels = _construct_names(survey)
     names = {f: labels.get(t, t) for f, t in zip(matched["factor"], matched["truth"])}
-    rep.table(fa.format_loadings(threshold=0.3).rename(columns=names), name="efa_loadings",
+    _register(rep, survey, fa.format_loadings(threshold=0.3).rename(columns=names), name="efa_loadings",
               caption_zh=f"探索性因子分析的载荷矩阵（{method}，{rotation} 旋转）",
               caption_en=f"EFA pattern loadings ({method}, {rotation} rotation)",
               made_by="onex_research.psychometrics.efa",
               decimals=2, notes="注：|载荷| < 0.30 未显示；h2 为共同度，u2 为独特性。")
-    rep.table(fa.variance.rename(index=names), name="efa_variance", caption_zh="各因子解释的方差",
+    _register(rep, survey, fa.variance.rename(index=names), name="efa_variance", caption_zh="各因子解释的方差",
               caption_en="Variance accounted for by each factor", made_by="onex_research.psychometrics.efa",
               decimals=3)
-    rep.table(matched.set_index("truth"), name="efa_congruence",
+    _register(rep, survey, matched.set_index("truth"), name="efa_congruence",
               caption_zh="EFA 因子与理论构念的 Tucker 一致性系数",
               caption_en="Tucker congruence of EFA factors with the hypothesised constructs",
               made_by="onex_research.psychometrics.match_factors", decimals=3)
@@ -137,20 +138,20 @@ def cfa_tables(survey, rep):
     items, model = survey.items, survey.scales
     complete = items.dropna()
     cf = cfa(complete, model)
-    rep.table(cf.fit.to_frame("value"), name="cfa_fit", caption_zh="验证性因子分析的拟合指数",
+    _register(rep, survey, cf.fit.to_frame("value"), name="cfa_fit", caption_zh="验证性因子分析的拟合指数",
               caption_en="CFA fit indices", made_by="onex_research.psychometrics.cfa", decimals=3,
               notes=f"注：列表删除后 n = {int(cf.fit['n'])}。")
-    rep.table(cf.loadings.set_index(["factor", "item"]), name="cfa_loadings", caption_zh="CFA 标准化载荷",
+    _register(rep, survey, cf.loadings.set_index(["factor", "item"]), name="cfa_loadings", caption_zh="CFA 标准化载荷",
               caption_en="CFA standardized loadings", made_by="onex_research.psychometrics.cfa", decimals=3)
-    rep.table(cf.reliability, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
+    _register(rep, survey, cf.reliability, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
               caption_en="Composite reliability (CR) and average variance extracted (AVE)",
               made_by="onex_research.psychometrics.cfa", decimals=3)
     labels = _construct_names(survey)
-    rep.table(cf.fornell_larcker.rename(index=labels, columns=labels), name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
+    _register(rep, survey, cf.fornell_larcker.rename(index=labels, columns=labels), name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
               caption_en="Fornell-Larcker test of discriminant validity",
               made_by="onex_research.psychometrics.fornell_larcker", decimals=3,
               notes="注：对角线为 AVE 的平方根，非对角线为因子相关。")
-    rep.table(htmt(complete, model).rename(index=labels, columns=labels), name="htmt", caption_zh="HTMT 区分效度指标",
+    _register(rep, survey, htmt(complete, model).rename(index=labels, columns=labels), name="htmt", caption_zh="HTMT 区分效度指标",
               caption_en="Heterotrait-monotrait ratios (HTMT)", made_by="onex_research.psychometrics.htmt",
               decimals=3)
     return cf
@@ -210,7 +211,7 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
     label = constructs.at[outcome, "label_zh"]
     summary = res.fit.assign(predictors=[
         "、".join(_term_label(t.strip(), survey) for t in str(s).split("+")) for s in res.fit["predictors"]])
-    rep.table(summary, name=f"hierarchical_{outcome}_summary",
+    _register(rep, survey, summary, name=f"hierarchical_{outcome}_summary",
               caption_zh=f"{label}的分层回归模型摘要",
               caption_en=f"Hierarchical regression of {outcome}: model summary",
               made_by="onex_research.regression.hierarchical")
@@ -218,7 +219,7 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
     models.index = [_term_label(t, survey) for t in models.index]
     models.index.name = "term"
     models.columns = [f"模型 {k}" for k in models.columns]
-    rep.table(models, name=f"hierarchical_{outcome}_models",
+    _register(rep, survey, models, name=f"hierarchical_{outcome}_models",
               caption_zh=f"{label}的分层回归：模型 1–{len(blocks)}",
               caption_en=f"Hierarchical regression of {outcome}: Models 1-{len(blocks)} side by side",
               made_by="onex_research.regression.hierarchical", stars=False,
@@ -234,7 +235,7 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
     final = final.rename(index=lambda t: _term_label(t, survey))
     factors = [f"{_term_label(t, survey)}（df = {int(gvif.at[t, 'dof'])}，GVIF^(1/(2df)) = {gvif.at[t, 'gvif_adj']:.3f}）"
                for t in gvif.index if gvif.at[t, "dof"] > 1]
-    rep.table(final, name=f"hierarchical_{outcome}_coefficients",
+    _register(rep, survey, final, name=f"hierarchical_{outcome}_coefficients",
               caption_zh=f"{label}的最终回归模型系数",
               caption_en=f"Hierarchical regression of {outcome}: coefficients of the final step",
               made_by="onex_research.regression.hierarchical",
@@ -287,12 +288,14 @@ def coding_tables(corpus, rep, units):
     matrix = code_matrix(hits, units, frame=frame)
     pct = matrix.pivot(index="label_zh", columns="group", values="pct_interviews").reindex(
         [c.label_zh for c in frame.codes]).round(0)
+    pct.index.name = "code"
     rep.table(pct, name="code_by_role", caption_zh="各编码在不同身份访谈中的提及比例（%）",
               caption_en="Share of interviews mentioning each code, by role (%)",
-              made_by="onex_research.text.code_matrix")
+              made_by="onex_research.text.code_matrix", decimals=0)
     ex = exemplars(hits, n=2, frame=frame)
     rep.table(ex[["code", "interview_id", "role", "quote"]], name="exemplar_quotes", caption_zh="各编码的典型引语",
-              caption_en="Exemplar quotes by code", made_by="onex_research.text.exemplars")
+              caption_en="Exemplar quotes by code", made_by="onex_research.text.exemplars",
+              row_labels={c.name: c.label_zh for c in frame.codes})
     return hits, matrix, ex
 
 
@@ -375,17 +378,20 @@ def sem_tables(survey, rep, *, seed, bootstrap=500, paths=None):
     fit = res.fit[["n", "chi2", "dof", "p", "chi2_dof", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
                    "srmr", "gfi", "agfi", "nfi", "ifi", "aic", "bic"]].to_frame("value")
     fit.index.name = "statistic"
-    rep.table(fit, name="sem_fit", caption_zh="结构方程模型的拟合指数", caption_en="Fit of the structural equation model",
+    _register(rep, survey, fit, name="sem_fit", caption_zh="结构方程模型的拟合指数", caption_en="Fit of the structural equation model",
               made_by="onex_research.psychometrics.sem", decimals=3,
               notes=f"注：最大似然估计，列表删除后 n = {int(res.fit['n'])}；RMSEA 区间为 90% 置信区间。")
     par = res.parameters
     paths_table = par[par["op"] == "~"][["lhs", "rhs", "b", "se", "z", "p", "std"]].set_index(["lhs", "rhs"])
-    rep.table(paths_table, name="sem_paths", caption_zh="结构方程模型的路径系数",
+    _register(rep, survey, paths_table, name="sem_paths", caption_zh="结构方程模型的路径系数",
               caption_en="Structural paths (std = standardized coefficient)",
               made_by="onex_research.psychometrics.sem", decimals=3)
     defined = res.defined[["lhs", "b", "se", "p", "ci_low", "ci_high", "std"]].set_index("lhs")
     defined.index.name = "effect"
-    rep.table(defined, name="sem_indirect", caption_zh="间接效应（偏差校正 Bootstrap 置信区间）",
+    names = _construct_names(survey)
+    chains = {f"ind_{r}_{m}": f"{names.get(r, r)} → {names.get(m, m)} → {names.get('effectiveness', 'effectiveness')}"
+              for m, rhs in (STRUCTURAL_PATHS if paths is None else paths).items() for r in rhs}
+    _register(rep, survey, defined, row_labels=chains, name="sem_indirect", caption_zh="间接效应（偏差校正 Bootstrap 置信区间）",
               caption_en=f"Indirect effects (bias-corrected bootstrap, {bootstrap} draws)",
               made_by="onex_research.psychometrics.sem", decimals=3,
               notes=f"注：{int(100 * 0.95)}% 偏差校正百分位 Bootstrap 置信区间，{bootstrap} 次重抽样，种子 {seed}。")
@@ -421,9 +427,10 @@ def invariance_table(survey, rep, *, group="role", n_groups=2):
                       f"{n_items} items, so their covariance matrices are singular", UserWarning, stacklevel=2)
         return None
     table = measurement_invariance(data, model, group)
-    rep.table(table, name="invariance", caption_zh=f"测量不变性检验（{'、'.join(map(str, keep))}）",
+    _register(rep, survey, table, name="invariance", caption_zh=f"测量不变性检验（{'、'.join(map(str, keep))}）",
               caption_en=f"Measurement invariance across {group} ({', '.join(map(str, keep))})",
               made_by="onex_research.psychometrics.measurement_invariance", decimals=3,
+              row_labels={"baseline": "基线", "supported": "成立", "not supported": "不成立"},
               notes="注：按 Chen (2007) 标准，ΔCFI ≥ −0.010 且 ΔRMSEA ≤ 0.015 视为不变性成立；"
                     f"列表删除后 n = {len(data)}。")
     return table
@@ -436,12 +443,27 @@ def harman_table(survey, rep):
 
     complete = survey.items.dropna()
     res = harman_test(complete, model=survey.scales)
-    rep.table(res.comparison, name="harman", caption_zh="共同方法偏差检验（Harman 单因子检验）",
+    _register(rep, survey, res.comparison, name="harman", caption_zh="共同方法偏差检验（Harman 单因子检验）",
               caption_en="Common-method bias: Harman's single-factor test",
               made_by="onex_research.psychometrics.harman_test", decimals=3,
-              notes=f"注：未旋转的第一个主成分解释了 {res.proportion:.1%} 的总方差（n = {len(complete)}）。"
-                    + res.sentence)
+              notes=_harman_note(res))
     return res
+
+
+def _harman_note(res, threshold=0.5) -> str:
+    """The Harman result as a Chinese sentence for the table note (``res.sentence`` is English)."""
+    below = res.proportion < threshold
+    text = (f"未旋转的第一个主成分解释了 {res.proportion:.1%} 的总方差（{res.n_items} 个题目，n = {res.n}），"
+            f"{'低于' if below else '高于'} {threshold:.0%} 的临界值，"
+            + ("单一因子不能解释大部分变异，共同方法偏差不严重。" if below else
+               "单一因子解释了大部分变异，可能存在共同方法偏差。"))
+    c = res.comparison
+    if c is not None:
+        one, full = c.loc["one_factor"], c.loc["measurement"]
+        worse = "显著差于" if one["delta_p"] < 0.05 else "并不显著差于"
+        text += (f"单因子 CFA 的拟合{worse}测量模型（Δχ²({one['delta_dof']:.0f}) = {one['delta_chi2']:.2f}，"
+                 f"CFI {one['cfi']:.3f} 对 {full['cfi']:.3f}）。")
+    return text
 
 
 def correlation_table(survey, rep):
@@ -473,7 +495,7 @@ def correlation_table(survey, rep):
     table.index.name = "construct"
     n_lo, n_hi = int(res.n.to_numpy().min()), int(res.n.to_numpy().max())
     n_text = f"n = {n_lo}" if n_lo == n_hi else f"n = {n_lo}–{n_hi}（成对删除）"
-    rep.table(table, name="correlations", caption_zh="各构念的均值、标准差与相关系数",
+    _register(rep, survey, table, name="correlations", caption_zh="各构念的均值、标准差与相关系数",
               caption_en="Means, standard deviations and correlations of the constructs",
               made_by="onex_research.psychometrics.correlations", decimals=2,
               notes=f"对角线括号内为 Cronbach's α；{n_text}；* p < 0.05，** p < 0.01，*** p < 0.001（双侧）。")
