@@ -156,6 +156,10 @@ def _cell_margin(font_pt: float) -> int:
     return int(round(CELL_MARGIN * font_pt / 10.5))
 
 
+def _has_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
 def _measure(header, columns, text_cols, font_pt):
     pad = 2 * _cell_margin(font_pt) + int(math.ceil(SLACK_EM * font_pt * 20))
     to_tw = lambda em: int(math.ceil(em * font_pt * 20)) + pad  # noqa: E731
@@ -163,8 +167,10 @@ def _measure(header, columns, text_cols, font_pt):
     for h, cells, is_text in zip(header, columns, text_cols):
         body = max([text_em(c) for c in cells] + [0.0])
         head_full = text_em(h)
-        # a header may wrap onto two lines (never inside a Latin word)
-        head_min = min(head_full, max(_longest_word_em(h), head_full / 2))
+        # a header may take two lines (never breaking a Latin word); a CJK header breaks
+        # between characters, so its half is rounded up to whole characters (考证/意愿)
+        half = math.ceil(head_full / 2) if _has_cjk(h) else head_full / 2
+        head_min = min(head_full, max(_longest_word_em(h), half))
         if is_text:
             words = max([_longest_word_em(c) for c in cells] + [0.0])
             lo = max(head_min, min(body, max(TEXT_MIN_EM, words)))
@@ -175,16 +181,50 @@ def _measure(header, columns, text_cols, font_pt):
     return minimum, preferred
 
 
-def _distribute(minimum, preferred, usable):
-    """Widths summing to ``usable``: the minimum, the rest shared out by need."""
+def _distribute(minimum, preferred, usable, text_cols, step):
+    """Widths summing to ``usable``, each at least its minimum.
+
+    When everything fits on one line, the spare width is shared in proportion to the
+    preferred widths. Otherwise columns get their one-line width, cheapest first (equally
+    short columns together, so like headers break alike), while the width lasts; long-text columns then take all that is left, or, with none, the
+    columns still on two lines get less than one more character (``step``) each, so a
+    header breaks where the minimum says (2 + 2 characters, not 3 + 1), and the rest
+    goes to the one-line columns.
+    """
+    n = len(minimum)
     extra = usable - sum(minimum)
     short = [p - m for m, p in zip(minimum, preferred)]
-    if sum(short) > extra:  # not everything fits on one line: share in proportion to the shortfall
-        widths = [m + int(extra * s / sum(short)) for m, s in zip(minimum, short)]
-    else:  # everything fits: the rest in proportion to the preferred widths (fill the text width)
+    if sum(short) <= extra:  # everything fits on one line: fill the text width
         rest = extra - sum(short)
         widths = [p + int(rest * p / sum(preferred)) for p in preferred]
-    widths[-1] += usable - sum(widths)  # rounding
+        widths[-1] += usable - sum(widths)  # rounding
+        return widths
+    widths = list(minimum)
+    groups = {}  # columns as short of one line as each other go to one line together, or not at all
+    for j in range(n):
+        if not text_cols[j]:
+            groups.setdefault(short[j], []).append(j)
+    for cost in sorted(groups):
+        if cost * len(groups[cost]) <= extra:
+            for j in groups[cost]:
+                widths[j] = preferred[j]
+            extra -= cost * len(groups[cost])
+    text = [j for j in range(n) if text_cols[j]]
+    if text:
+        grow = [preferred[j] - widths[j] for j in text]
+        for j, g in zip(text, grow):
+            widths[j] += int(extra * g / sum(grow)) if sum(grow) else extra // len(text)
+    else:
+        two_line = [j for j in range(n) if widths[j] < preferred[j]]
+        each = min(step - 1, extra // max(len(two_line), 1))
+        for j in two_line:
+            widths[j] += each
+        extra = usable - sum(widths)
+        one_line = [j for j in range(n) if j not in two_line] or list(range(n))
+        total = sum(widths[j] for j in one_line)
+        for j in one_line:
+            widths[j] += int(extra * widths[j] / total)
+    widths[max(range(n), key=lambda j: (text_cols[j], widths[j] >= preferred[j], -j))] += usable - sum(widths)
     return widths
 
 
@@ -213,9 +253,9 @@ def layout_table(header, rows, *, font_pt: float = 10.5, min_font_pt: float = MI
     landscape with the largest half-point font, not below ``min_font_pt``, at which the
     minimum widths fit (cell margins shrink in proportion to the font); (4) failing that, landscape at ``min_font_pt`` with the minimum
     widths, wider than the text width (the table runs into the right margin rather than
-    break a number). Whatever fits gets its minimum plus a share of the spare width (by
-    how much the column is short of one line, else by its preferred width), so the
-    table spans the text width as three-line tables do.
+    break a number). Whatever fits gets its minimum plus a share of the spare width
+    (``_distribute``: one-line headers first, then long text), so the table spans the
+    text width as three-line tables do.
     """
     header = [str(h) for h in header]
     columns = [[str(r[j]) for r in rows] for j in range(len(header))]
@@ -224,8 +264,9 @@ def layout_table(header, rows, *, font_pt: float = 10.5, min_font_pt: float = MI
     def attempt(page, size):
         lo, pref = _measure(header, columns, text_cols, size)
         if sum(lo) <= page.usable_width:
-            return TableLayout(page, size, _distribute(lo, pref, page.usable_width), lo, text_cols,
-                               _cell_margin(size), True)
+            step = int(size * 20)  # one CJK character
+            widths = _distribute(lo, pref, page.usable_width, text_cols, step)
+            return TableLayout(page, size, widths, lo, text_cols, _cell_margin(size), True)
         return None
 
     for page in (A4_PORTRAIT, A4_LANDSCAPE):

@@ -32,11 +32,13 @@ h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #ccc;margin-top:
 figure{margin:1.5rem 0}figure img{max-width:100%}
 figcaption,.caption{font-size:.95rem}.caption{margin:1.5rem 0 .3rem;text-align:center}
 .en{color:#555}
-.table-scroll{overflow-x:auto;max-width:100%;margin:0 auto}
-table.three-line{border-collapse:collapse;margin:0 auto;border-top:2px solid #000;border-bottom:2px solid #000}
-table.three-line th{border-bottom:1px solid #000;padding:.2rem .6rem;white-space:nowrap}
-table.three-line td{padding:.15rem .6rem;white-space:nowrap}
-table.three-line td.text{white-space:normal;min-width:16rem;text-align:left}
+.table-scroll{overflow-x:auto;width:calc(100vw - 4rem);margin-left:calc(50% - 50vw + 2rem)}
+table.three-line{border-collapse:collapse;margin:0 auto;border-top:2px solid #000;border-bottom:2px solid #000;
+font-size:.92rem}
+table.three-line th{border-bottom:1px solid #000;padding:.2rem .5rem;vertical-align:bottom}
+table.three-line td{padding:.15rem .5rem;white-space:nowrap}
+table.three-line td.text{white-space:normal;min-width:16rem;max-width:42rem;text-align:left}
+table.three-line th.text{text-align:left}
 .notes{font-size:.85rem;margin:.3rem auto;max-width:50rem}
 .files{font-size:.8rem;color:#666;text-align:center}
 """
@@ -88,8 +90,8 @@ def markdown_table_html(text: str) -> tuple[str, list[str]]:
     text = [is_text_column([r[j] for r in rows if j < len(r)]) for j in range(len(header))]
 
     def cell(tag, value, j):
-        if tag == "td" and j < len(text) and text[j]:  # long text (quotes) wraps, left-aligned
-            return f'<td class="text">{html.escape(value)}</td>'
+        if j < len(text) and text[j]:  # long text (quotes) wraps, left-aligned
+            return f'<{tag} class="text">{html.escape(value)}</{tag}>'
         cls = ' class="num"' if tag == "td" and is_number(value) else ""
         style = f' style="text-align:{aligns[j]}"' if j < len(aligns) and aligns[j] else ""
         return f"<{tag}{cls}{style}>{html.escape(value)}</{tag}>"
@@ -128,8 +130,9 @@ def _file(entry: RegistryEntry, ext: str) -> str | None:
     return next((f for f in entry.files if f.endswith("." + ext)), None)
 
 
-def _caption(prefix_zh, prefix_en, n, entry, tag="div"):
-    return (f'<{tag} class="caption"><span class="zh">{prefix_zh}{n}&#x2003;{html.escape(entry.caption_zh)}</span><br>'
+def _caption(prefix_zh, prefix_en, n, entry, tag="div", anchor=""):
+    ident = f' id="{anchor}"' if anchor else ""
+    return (f'<{tag} class="caption"{ident}><span class="zh">{prefix_zh}{n}&#x2003;{html.escape(entry.caption_zh)}</span><br>'
             f'<span class="en">{prefix_en} {n}&#x2003;{html.escape(entry.caption_en)}</span></{tag}>')
 
 
@@ -195,7 +198,7 @@ def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", t
         for e in mine:
             if e.kind == "table":
                 n_tab += 1
-                body.append(_caption("表", "Table", n_tab, e))
+                body.append(_caption("表", "Table", n_tab, e, anchor=f"table-{n_tab}"))
                 md, csvf = _file(e, "md"), _file(e, "csv")
                 notes = []
                 if md and (out_dir / md).exists():

@@ -159,3 +159,16 @@ def test_landscape_output_is_byte_identical(htmt12, tmp_path):
     a = to_docx(htmt12, tmp_path / "a.docx", title="t", notes="n").read_bytes()
     b = to_docx(htmt12, tmp_path / "b.docx", title="t", notes="n").read_bytes()
     assert a == b
+
+
+def test_like_headers_break_alike_and_in_halves(htmt12):
+    """Four-character headers all take one line, or all break 2 + 2 (never 考证意 / 愿)."""
+    formatted = htmt12.round(3).astype(str)
+    lay = layout_table(["因子", *formatted.columns], [[i, *r] for i, r in zip(formatted.index, formatted.values)])
+    four = [j + 1 for j, h in enumerate(formatted.columns) if len(h) == 4]
+    assert len(four) >= 5
+    widths = {lay.widths[j] for j in four}
+    assert len(widths) == 1
+    w = widths.pop() - 2 * lay.cell_margin  # text width inside the cell
+    one_char = text_twips("字", lay.font_pt)
+    assert w >= 4 * one_char or w < 3 * one_char
