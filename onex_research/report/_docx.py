@@ -134,6 +134,19 @@ def _set_cell_margins(tbl, side: int) -> None:
         tblPr.append(mar)
 
 
+def _set_mark_size(paragraph, size_pt: float) -> None:
+    """The paragraph mark's font size (``w:pPr/w:rPr/w:sz``): it sets the height of an empty cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(int(round(size_pt * 2))))
+        rpr.append(el)
+    paragraph._p.get_or_add_pPr().append(rpr)
+
+
 def _set_no_wrap(cell) -> None:
     """``w:noWrap``: the cell's text stays on one line (after ``w:tcBorders``, schema order)."""
     from docx.oxml import OxmlElement
@@ -227,7 +240,7 @@ def to_docx(
         no author) and the zip entries carry the date 1980-01-01.
     """
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -274,11 +287,13 @@ def to_docx(
         p.paragraph_format.space_before = Pt(1)
         p.paragraph_format.space_after = Pt(1)
         _set_run_font(p.add_run(text), font_en, font_zh, layout.font_pt, bold)
+        _set_mark_size(p, layout.font_pt)  # an empty cell's line is as high as a full one's
 
     for j, name in enumerate(fmt.columns):
         cell = tbl.rows[0].cells[j]
         fill(cell, str(name), j)
         _set_cell_borders(cell, top=thick, bottom=thin)
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM  # two-line headers sit on the rule
     for i in range(n_rows):
         row = tbl.rows[i + 1]
         last = i == n_rows - 1
