@@ -2,11 +2,11 @@
 
 import re
 
+import pandas as pd
+
 from onex_research.report.registry import RegistryEntry
 from onex_research.report.tables import to_markdown
 from onex_research.reproduce.html import _CSS, build_report_html, csv_table_html, markdown_table_html
-
-import pandas as pd
 
 QUOTE = "三是在校企合作协议里，把认可证书作为一个条款，请合作企业在招聘时优先录用持证学生。"
 
