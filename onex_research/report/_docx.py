@@ -7,7 +7,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from ._format import _notes_text, _title_text, _width, format_table
+from ._format import _notes_text, _title_text, format_table
+from ._layout import layout_table
 
 __all__ = ["to_docx"]
 
@@ -46,6 +47,7 @@ def _border_el(tag: str, val: str, sz: int | None = None):
 def _set_table_borders(tbl, thick: int, thin: int) -> None:
     """Top/bottom rules on the table; no vertical or inner lines."""
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     tblPr = tbl._tbl.tblPr
     for old in tblPr.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblBorders"):
@@ -57,7 +59,13 @@ def _set_table_borders(tbl, thick: int, thin: int) -> None:
     borders.append(_border_el("right", "nil"))
     borders.append(_border_el("insideH", "nil"))
     borders.append(_border_el("insideV", "nil"))
-    tblPr.append(borders)
+    # schema order: ... tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
+    after = [tblPr.find(qn(f"w:{t}")) for t in ("shd", "tblLayout", "tblCellMar", "tblLook")]
+    after = [a for a in after if a is not None]
+    if after:
+        after[0].addprevious(borders)
+    else:
+        tblPr.append(borders)
 
 
 def _set_cell_borders(cell, *, top=None, bottom=None) -> None:
@@ -72,24 +80,85 @@ def _set_cell_borders(cell, *, top=None, bottom=None) -> None:
     tcPr.append(tcb)
 
 
-def _set_column_widths(tbl, fmt, doc) -> None:
-    """Widths in proportion to each column's widest text (CJK counts double)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Emu
+def _set_page(doc, page) -> None:
+    """A4 in ``page``'s orientation and margins on the document's (only) section."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Twips
 
     sec = doc.sections[0]
-    usable = sec.page_width - sec.left_margin - sec.right_margin
-    need = [max([_width(str(c))] + [_width(str(v)) for v in fmt.iloc[:, j]]) + 4
-            for j, c in enumerate(fmt.columns)]
-    total = sum(need)
-    widths = [int(usable * w / total) for w in need]  # fill the text width, as journals do
-    tbl.autofit = False
+    sec.orientation = WD_ORIENT.LANDSCAPE if page.orientation == "landscape" else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Twips(page.width), Twips(page.height)
+    sec.top_margin, sec.bottom_margin = Twips(page.top), Twips(page.bottom)
+    sec.left_margin, sec.right_margin = Twips(page.left), Twips(page.right)
+
+
+def _set_column_widths(tbl, widths) -> None:
+    """Fixed layout: the table width, every ``w:gridCol`` and every cell's ``w:tcW`` in twips."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+
+    tbl.autofit = False  # w:tblLayout w:type="fixed"
+    tblPr = tbl._tbl.tblPr
+    tblW = tblPr.find(qn("w:tblW"))
+    if tblW is None:
+        tblW = OxmlElement("w:tblW")
+        tblPr.append(tblW)
+    tblW.set(qn("w:type"), "dxa")
+    tblW.set(qn("w:w"), str(sum(widths)))
     grid = tbl._tbl.tblGrid
     for gc, w in zip(grid.findall(qn("w:gridCol")), widths):
-        gc.set(qn("w:w"), str(int(Emu(w).twips)))
+        gc.set(qn("w:w"), str(w))
     for row in tbl.rows:
         for cell, w in zip(row.cells, widths):
-            cell.width = Emu(w)
+            cell.width = Twips(w)
+
+
+def _set_cell_margins(tbl, side: int) -> None:
+    """``w:tblCellMar``: left and right cell margins of ``side`` twips (top/bottom 0)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tblPr = tbl._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for tag, w in (("top", 0), ("left", side), ("bottom", 0), ("right", side)):
+        el = OxmlElement(f"w:{tag}")
+        el.set(qn("w:w"), str(w))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    # schema order: ... tblBorders, shd, tblLayout, tblCellMar, tblLook ...
+    look = tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(mar)
+    else:
+        tblPr.append(mar)
+
+
+def _set_mark_size(paragraph, size_pt: float) -> None:
+    """The paragraph mark's font size (``w:pPr/w:rPr/w:sz``): it sets the height of an empty cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = OxmlElement("w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(int(round(size_pt * 2))))
+        rpr.append(el)
+    paragraph._p.get_or_add_pPr().append(rpr)
+
+
+def _set_no_wrap(cell) -> None:
+    """``w:noWrap``: the cell's text stays on one line (after ``w:tcBorders``, schema order)."""
+    from docx.oxml import OxmlElement
+
+    cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def _repeat_header(row) -> None:
+    """The header row repeats at the top of each page a long table runs onto."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -132,6 +201,16 @@ def to_docx(
     lines. Every run has ``w:rFonts`` with ``w:eastAsia=font_zh`` (宋体) and
     ``w:ascii/w:hAnsi=font_en`` (Times New Roman), 五号 (10.5 pt) by default.
 
+    Page and widths (:func:`onex_research.report._layout.layout_table`): the page is
+    A4 (21 x 29.7 cm; margins 2.54 cm top/bottom, 3.18 cm left/right). Column widths
+    follow the content, measured with a per-character model (CJK 1 em, digits 0.5 em):
+    a column of numbers or short labels is never narrower than its longest cell, and
+    its cells carry ``w:noWrap``, so no number wraps; a long-text column (quotes)
+    takes the remaining width, wraps and is left-aligned. A table too wide for the
+    portrait text width (14.6 cm) is written on an A4 landscape page (24.6 cm); if
+    still too wide, its cells get the largest half-point font that fits, not below
+    7 pt. The caption and notes keep ``font_size``.
+
     Parameters
     ----------
     table : DataFrame or result object with ``to_frame()``
@@ -161,7 +240,7 @@ def to_docx(
         no author) and the zip entries carry the date 1980-01-01.
     """
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
@@ -190,24 +269,31 @@ def to_docx(
     n_rows, n_cols = fmt.shape
     if n_cols == 0:
         raise ValueError("table has no columns to write")
+    values = fmt.to_numpy()
+    layout = layout_table([str(c) for c in fmt.columns], values.tolist(), font_pt=font_size)
+    _set_page(doc, layout.page)
     tbl = doc.add_table(rows=n_rows + 1, cols=n_cols)
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     thick, thin = int(round(thick_pt * 8)), int(round(thin_pt * 8))  # eighths of a point
     _set_table_borders(tbl, thick, thin)
+    _set_column_widths(tbl, layout.widths)
+    _set_cell_margins(tbl, layout.cell_margin)
+    _repeat_header(tbl.rows[0])
 
     def fill(cell, text, col, bold=False):
         p = cell.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if col == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        left = col == 0 or layout.text_columns[col]
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.space_before = Pt(1)
         p.paragraph_format.space_after = Pt(1)
-        _set_run_font(p.add_run(text), font_en, font_zh, font_size, bold)
+        _set_run_font(p.add_run(text), font_en, font_zh, layout.font_pt, bold)
+        _set_mark_size(p, layout.font_pt)  # an empty cell's line is as high as a full one's
 
     for j, name in enumerate(fmt.columns):
         cell = tbl.rows[0].cells[j]
         fill(cell, str(name), j)
         _set_cell_borders(cell, top=thick, bottom=thin)
-    _set_column_widths(tbl, fmt, doc)
-    values = fmt.to_numpy()
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM  # two-line headers sit on the rule
     for i in range(n_rows):
         row = tbl.rows[i + 1]
         last = i == n_rows - 1
@@ -215,6 +301,8 @@ def to_docx(
             fill(row.cells[j], values[i, j], j)
             if last:
                 _set_cell_borders(row.cells[j], bottom=thick)
+            if not layout.text_columns[j]:
+                _set_no_wrap(row.cells[j])
 
     note = _notes_text(notes, fmt, style)
     if note:

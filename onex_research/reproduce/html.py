@@ -1,7 +1,9 @@
 """``report.html``: every registered table and figure on one page, with numbered captions.
 
 Tables are rendered from their Markdown file (the same formatting as the .docx and
-.tex: rounded numbers, significance stars, the notes line); figures are shown from
+.tex: rounded numbers, significance stars, the notes line); each table sits in a
+horizontally scrolling box and its number cells do not wrap, so a wide table (EFA
+loadings, HTMT) scrolls instead of being cut at the page edge; figures are shown from
 their PNG by a relative ``<img>`` link, so ``report.html`` must stay beside
 ``tables/`` and ``figures/``. Captions are numbered across the whole report, tables
 and figures separately: 表1 / Table 1, 图1 / Figure 1. Sections follow the notebooks'
@@ -15,6 +17,7 @@ import html
 import re
 from pathlib import Path
 
+from ..report._layout import is_number, is_text_column
 from ..report.registry import RegistryEntry
 
 __all__ = ["markdown_table_html", "csv_table_html", "build_report_html", "write_report_html"]
@@ -29,9 +32,13 @@ h1{font-size:1.6rem}h2{font-size:1.3rem;border-bottom:1px solid #ccc;margin-top:
 figure{margin:1.5rem 0}figure img{max-width:100%}
 figcaption,.caption{font-size:.95rem}.caption{margin:1.5rem 0 .3rem;text-align:center}
 .en{color:#555}
-table.three-line{border-collapse:collapse;margin:0 auto;border-top:2px solid #000;border-bottom:2px solid #000}
-table.three-line th{border-bottom:1px solid #000;padding:.2rem .6rem}
-table.three-line td{padding:.15rem .6rem}
+.table-scroll{overflow-x:auto;width:calc(100vw - 4rem);margin-left:calc(50% - 50vw + 2rem)}
+table.three-line{border-collapse:collapse;margin:0 auto;border-top:2px solid #000;border-bottom:2px solid #000;
+font-size:.92rem}
+table.three-line th{border-bottom:1px solid #000;padding:.2rem .5rem;vertical-align:bottom}
+table.three-line td{padding:.15rem .5rem;white-space:nowrap}
+table.three-line td.text{white-space:normal;min-width:16rem;max-width:42rem;text-align:left}
+table.three-line th.text{text-align:left}
 .notes{font-size:.85rem;margin:.3rem auto;max-width:50rem}
 .files{font-size:.8rem;color:#666;text-align:center}
 """
@@ -61,7 +68,10 @@ def markdown_table_html(text: str) -> tuple[str, list[str]]:
     Returns
     -------
     html : str
-        ``<table class="three-line">`` with a header row and the body rows.
+        ``<table class="three-line">`` with a header row and the body rows. Cells do
+        not wrap (CSS ``white-space: nowrap``) except those of long-text columns
+        (:func:`onex_research.report._layout.is_text_column`), which get
+        ``class="text"``; number cells get ``class="num"``.
     notes : list of str
         The non-table lines after the table (the notes line), unescaped; the bold
         caption line above the table is dropped (``report.html`` writes its own).
@@ -77,10 +87,14 @@ def markdown_table_html(text: str) -> tuple[str, list[str]]:
     rule = _split_row(lines[start + 1])
     aligns = [_ALIGN[(c.startswith(":"), c.endswith(":"))] for c in rule]
     rows = [_split_row(ln) for ln in lines[start + 2:end]]
+    text = [is_text_column([r[j] for r in rows if j < len(r)]) for j in range(len(header))]
 
     def cell(tag, value, j):
+        if j < len(text) and text[j]:  # long text (quotes) wraps, left-aligned
+            return f'<{tag} class="text">{html.escape(value)}</{tag}>'
+        cls = ' class="num"' if tag == "td" and is_number(value) else ""
         style = f' style="text-align:{aligns[j]}"' if j < len(aligns) and aligns[j] else ""
-        return f"<{tag}{style}>{html.escape(value)}</{tag}>"
+        return f"<{tag}{cls}{style}>{html.escape(value)}</{tag}>"
 
     out = ['<table class="three-line">', "<thead><tr>" + "".join(cell("th", h, j) for j, h in enumerate(header))
            + "</tr></thead>", "<tbody>"]
@@ -97,16 +111,28 @@ def csv_table_html(path) -> str:
     if not rows:
         return '<table class="three-line"></table>'
     head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
-    body = "\n".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
+    text = [is_text_column([r[j] for r in rows[1:] if j < len(r)]) for j in range(len(rows[0]))]
+
+    def td(c, j):
+        cls = ' class="text"' if j < len(text) and text[j] else ' class="num"' if is_number(c) else ""
+        return f"<td{cls}>{html.escape(c)}</td>"
+
+    body = "\n".join("<tr>" + "".join(td(c, j) for j, c in enumerate(r)) + "</tr>" for r in rows[1:])
     return f'<table class="three-line">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def _scroll(table_html: str) -> str:
+    """A table in a horizontally scrolling box: a wide table scrolls, nothing is cut off."""
+    return f'<div class="table-scroll">\n{table_html}\n</div>'
 
 
 def _file(entry: RegistryEntry, ext: str) -> str | None:
     return next((f for f in entry.files if f.endswith("." + ext)), None)
 
 
-def _caption(prefix_zh, prefix_en, n, entry, tag="div"):
-    return (f'<{tag} class="caption"><span class="zh">{prefix_zh}{n}&#x2003;{html.escape(entry.caption_zh)}</span><br>'
+def _caption(prefix_zh, prefix_en, n, entry, tag="div", anchor=""):
+    ident = f' id="{anchor}"' if anchor else ""
+    return (f'<{tag} class="caption"{ident}><span class="zh">{prefix_zh}{n}&#x2003;{html.escape(entry.caption_zh)}</span><br>'
             f'<span class="en">{prefix_en} {n}&#x2003;{html.escape(entry.caption_en)}</span></{tag}>')
 
 
@@ -123,8 +149,8 @@ def _inputs_html(inputs: dict | None, seed) -> str:
             for k, v in inputs.items() if isinstance(v, dict) and "path" in v]
     if seed is not None:
         rows.append(f"<tr><td>seed</td><td><code>{html.escape(str(seed))}</code></td><td></td></tr>")
-    return ('<table class="three-line inputs"><thead><tr><th>输入 input</th><th>path</th><th>sha256</th></tr>'
-            "</thead><tbody>" + "".join(rows) + "</tbody></table>\n")
+    return _scroll('<table class="three-line inputs"><thead><tr><th>输入 input</th><th>path</th><th>sha256</th></tr>'
+                   "</thead><tbody>" + "".join(rows) + "</tbody></table>") + "\n"
 
 
 def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", title_en="Study report",
@@ -172,7 +198,7 @@ def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", t
         for e in mine:
             if e.kind == "table":
                 n_tab += 1
-                body.append(_caption("表", "Table", n_tab, e))
+                body.append(_caption("表", "Table", n_tab, e, anchor=f"table-{n_tab}"))
                 md, csvf = _file(e, "md"), _file(e, "csv")
                 notes = []
                 if md and (out_dir / md).exists():
@@ -182,7 +208,7 @@ def build_report_html(out_dir, entries, *, notebooks, title_zh="研究报告", t
                     notes = [e.notes] if e.notes else []
                 else:
                     table_html = "<p><em>table file missing</em></p>"
-                body.append(table_html)
+                body.append(_scroll(table_html))
                 body += [f'<p class="notes">{html.escape(n)}</p>' for n in notes]
                 body.append(_links(e))
             else:

@@ -259,3 +259,32 @@ def test_tables_read_as_a_reviewer_expects(run):
             assert all(r[i] != "0.000" for i in p_cols if i < len(r)), f"{md.name}: p = 0.000 in {r}"
             if r and r[0] == "p":
                 assert "0.000" not in r[1:], f"{md.name}: p = 0.000 in {r}"
+
+
+def test_no_docx_table_is_narrower_than_its_numbers(run):
+    """Every .docx that reproduce writes is on A4, fits its section's text width, and no column of
+    numbers or labels is narrower than its longest cell under the width model (issue 13)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from onex_research.report._layout import is_text_column, text_twips
+
+    assert not isinstance(run, Exception), run
+    docs = sorted((run.out_dir / "tables").glob("*.docx"))
+    assert docs
+    for path in docs:
+        doc = Document(str(path))
+        sec = doc.sections[0]
+        assert {sec.page_width.twips, sec.page_height.twips} == {11906, 16838}, path.name
+        usable = sec.page_width.twips - sec.left_margin.twips - sec.right_margin.twips
+        tbl = doc.tables[0]
+        grid = [int(g.get(qn("w:w"))) for g in tbl._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= usable, path.name
+        mar = tbl._tbl.tblPr.find(qn("w:tblCellMar"))
+        margins = 2 * int(mar.find(qn("w:left")).get(qn("w:w")))
+        size = int(tbl.rows[0].cells[0].paragraphs[0].runs[0]._element.rPr.find(qn("w:sz")).get(qn("w:val"))) / 2
+        body = [[c.text for c in row.cells] for row in tbl.rows[1:]]
+        for j, width in enumerate(grid):
+            cells = [r[j] for r in body]
+            if not is_text_column(cells):
+                assert width >= max(text_twips(c, size) for c in cells) + margins, (path.name, j)

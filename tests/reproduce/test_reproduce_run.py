@@ -269,7 +269,7 @@ def test_markdown_table_html_unescapes_and_keeps_notes():
     md = "**表1  t**\n\n| a | b\\|c |\n| :-- | :-: |\n| x\\*1 | 2 |\n\n注：* p < 0.05\n"
     html, notes = markdown_table_html(md)
     assert "<th style=\"text-align:left\">a</th>" in html and "b|c" in html
-    assert "<td style=\"text-align:center\">2</td>" in html and "x*1" in html
+    assert "<td class=\"num\" style=\"text-align:center\">2</td>" in html and "x*1" in html
     assert notes == ["注：* p < 0.05"]
     with pytest.raises(ValueError):
         markdown_table_html("no table")
