@@ -51,15 +51,15 @@ def mediation_tables(survey, rep, x, m, y, *, seed, n_boot=5000, ci="bc", contro
     res = mediation(_data(survey, controls), x, m, y, covariates=controls, n_boot=n_boot, seed=seed, ci=ci)
     names = construct_names(survey)
     nx, nm, ny = names.get(x, x), names.get(m, m), names.get(y, y)
-    rows = {"a": f"a：{nx} → {nm}", "b": f"b：{nm} → {ny}（控制 {nx}）", "c": f"c：总效应 {nx} → {ny}",
-            "c_prime": f"c′：直接效应 {nx} → {ny}", "indirect": "a × b：间接效应",
-            "proportion": "间接效应占总效应的比例（ab/c）", "sobel": "Sobel 检验（参考）"}
+    rows = {"a": f"a：{nx} → {nm}", "b": f"b：{nm} → {ny}", "c": "c：总效应", "c_prime": "c′：直接效应",
+            "indirect": "ab：间接效应", "proportion": "ab/c：中介比例", "sobel": "Sobel 检验（参考）"}
     table = res.paths.rename(index=rows)
     ctl = "、".join(_label(c) for c in controls) if controls else "无"
     register(rep, survey, table, name=f"mediation_{x}_{m}", caption_zh=f"{nx}—{nm}—{ny}的中介效应检验",
               caption_en=f"Mediation: {x} -> {m} -> {y} ({ci} bootstrap, {n_boot} draws)",
               made_by="onex_research.regression.mediation",
-              notes=(f"b 为非标准化系数；控制变量与分层回归相同（{ctl}），n = {res.n}。"
+              notes=(f"b 为非标准化系数；b 路径控制{nx}，c 为{nx}对{ny}的总效应，c′ 为控制{nm}后的直接效应；"
+                     f"控制变量与分层回归相同（{ctl}），n = {res.n}。"
                      f"间接效应与中介比例的置信区间为 {res.interval}，其 SE 为 Bootstrap 标准差；"
                      f"其余路径的置信区间为 t 分布区间，Sobel 检验为正态近似。" + reference_note(survey, controls)))
     return res
