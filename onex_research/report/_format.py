@@ -45,6 +45,12 @@ _STYLES = ("zh", "apa")
 
 
 # --------------------------------------------------------------------------- input
+def keeps_index(df: pd.DataFrame) -> bool:
+    """Whether a table prints its index: always, unless it is an unnamed ``RangeIndex``
+    (0, 1, 2 … that carries no information)."""
+    return not (isinstance(df.index, pd.RangeIndex) and all(n is None for n in df.index.names))
+
+
 def as_frame(table) -> pd.DataFrame:
     """Return ``table`` as a DataFrame.
 
@@ -172,7 +178,8 @@ def format_table(
         pass ``{}`` to keep the names as they are.
     index : bool, optional
         Keep the index as the first column. Default: yes unless it is a plain
-        ``RangeIndex``.
+        (unnamed) ``RangeIndex``; a named one, such as the steps 1–k of a hierarchical
+        regression (pandas ≥ 3 makes ``set_index`` of 1, 2, 3 a ``RangeIndex``), is kept.
     row_labels : dict, optional
         Row name -> display text for the row names (the index column, or a ``statistic``
         column), merged over the label registry: ``chi2`` -> χ², ``rmsea_ci_low`` ->
@@ -194,7 +201,7 @@ def format_table(
         dup = list(df.columns[df.columns.duplicated()])
         raise ValueError(f"table has duplicated columns {dup}; hint: rename them first")
     if index is None:
-        index = not isinstance(df.index, pd.RangeIndex)
+        index = keeps_index(df)
     if index:
         names = [n for n in df.index.names if n is not None]
         df = df.reset_index()

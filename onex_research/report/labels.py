@@ -82,7 +82,7 @@ LABELS = {
     "attention": ("注意力题错误", "Failed attention check"), "straightliner": ("直线作答", "Straight-lining"),
     "missing": ("缺失过多", "Too many missing answers"), "out_of_range": ("超出取值范围", "Out of range"),
     "chi2_baseline": ("基线模型 χ²", "Baseline χ²"), "dof_baseline": ("基线模型 df", "Baseline df"),
-    "prevalence": ("占比", "Prevalence"), "one_factor": ("单因子模型", "Single-factor model"), "measurement": ("测量模型", "Measurement model"),
+    "prevalence": ("占比", "Prevalence"), "number": ("序号", "No."), "one_factor": ("单因子模型", "Single-factor model"), "measurement": ("测量模型", "Measurement model"),
     "configural": ("形态等值", "Configural"), "metric": ("弱等值（因子载荷）", "Metric"),
     "scalar": ("强等值（截距）", "Scalar"), "strict": ("严格等值（残差）", "Strict"),
 }

@@ -30,6 +30,7 @@ from ._format import (
     _title_text,
     _width,
     as_frame,
+    keeps_index,
     format_table,
     significance_note,
 )
@@ -236,7 +237,7 @@ def write_table(
     -----
     The CSV is UTF-8 *with* a byte-order mark (``utf-8-sig``) so that Excel on
     Chinese Windows opens 中文 headers correctly; lines end with ``\\n``. The index is
-    written when it is not a plain ``RangeIndex``.
+    written unless it is a plain (unnamed) ``RangeIndex``.
     """
     known = ("csv", "docx", "tex", "md")
     bad = [f for f in formats if f not in known]
@@ -251,7 +252,7 @@ def write_table(
     for f in formats:
         p = stem.with_name(stem.name + "." + f)
         if f == "csv":
-            df.to_csv(p, index=not isinstance(df.index, pd.RangeIndex), encoding="utf-8-sig",
+            df.to_csv(p, index=keeps_index(df), encoding="utf-8-sig",
                       lineterminator="\n", float_format=csv_float_format)
         elif f == "docx":
             to_docx(df, p, title=title, number=number, notes=notes, **options)

@@ -250,3 +250,15 @@ def test_a_long_fit_table_prints_its_p_row_as_a_p_value():
     f = format_table(fit)
     assert f.iloc[:, 1].tolist() == ["1234.500", "300", "< 0.001", "0.030"]
     assert f.iloc[:, 0].tolist() == ["χ²", "df", "p", "RMSEA 90% CI 下限"]
+
+
+def test_a_named_range_index_is_kept(tmp_path):
+    # pandas >= 3 turns set_index of 1, 2, 3 into a RangeIndex: the step column must survive
+    summary = pd.DataFrame({"step": [1, 2, 3], "r2": [0.1, 0.2, 0.3]}).set_index("step")
+    assert isinstance(summary.index, pd.RangeIndex) or summary.index.name == "step"
+    summary.index = pd.RangeIndex(1, 4, name="step")
+    assert list(format_table(summary).columns)[:2] == ["模型", "R²"]
+    assert list(format_table(summary.reset_index(drop=True)).columns) == ["R²"]      # unnamed: dropped
+    paths = write_table(summary, tmp_path / "t", formats=("csv", "md"))
+    assert paths[0].read_text(encoding="utf-8-sig").splitlines()[0] == "step,r2"
+    assert "| 模型" in paths[1].read_text(encoding="utf-8")

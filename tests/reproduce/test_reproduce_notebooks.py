@@ -254,6 +254,10 @@ def test_tables_read_as_a_reviewer_expects(run):
         with zipfile.ZipFile(md.with_suffix(".docx")) as z:
             xml = z.read("word/document.xml").decode("utf-8")
         assert "注：注：" not in xml and not re.search(r"C\(|\[T\.", xml), md.with_suffix(".docx").name
+        if md.stem.endswith("_summary") and "hierarchical" in md.stem:
+            assert header[0] == "模型", f"{md.name}: the model/step column is lost: {header}"
+        if md.stem.endswith("parallel_analysis"):
+            assert header[0] == "序号", f"{md.name}: the factor number is lost: {header}"
         p_cols = [i for i, h in enumerate(header) if h in P_HEADERS]
         for r in rows[1:]:
             assert all(r[i] != "0.000" for i in p_cols if i < len(r)), f"{md.name}: p = 0.000 in {r}"
