@@ -248,7 +248,7 @@ class HierarchicalResult:
             One column per step (``1 … k``, named ``step``) and one row per term, in the
             order the terms entered (``Intercept`` first for ``b``; a standardized table has
             no intercept row; a term's cell is empty before its step), then the rows ``r2, adj_r2, r2_change,
-            f, f_change``. Numbers are those of :attr:`coefficients` and :attr:`fit`.
+            f, f_dof`` (the F test's df, "7, 520"), ``f_change``. Numbers are those of :attr:`coefficients` and :attr:`fit`.
 
         Examples
         --------
@@ -273,7 +273,8 @@ class HierarchicalResult:
                     if t in res.table.index else "" for t in order}
             cell.update({"r2": num(fit["r2"]), "adj_r2": num(fit["adj_r2"]),
                          "r2_change": num(fit["r2_change"]) + mark(fit["p_change"]),
-                         "f": num(res.f) + mark(res.f_p), "f_change": num(fit["f_change"]) + mark(fit["p_change"])})
+                         "f": num(res.f) + mark(res.f_p), "f_dof": f"{res.df_model:g}, {res.df_resid:g}",
+                         "f_change": num(fit["f_change"]) + mark(fit["p_change"])})
             cols[k] = cell
         out = pd.DataFrame(cols)
         out.columns.name = "step"

@@ -161,6 +161,13 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
+def _keep_row_together(row) -> None:
+    """``w:cantSplit``: a row (a long quote) is never broken across two pages."""
+    from docx.oxml import OxmlElement
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _deterministic_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed entry dates/attributes, ``[Content_Types].xml`` first."""
     src = zipfile.ZipFile(io.BytesIO(data))
@@ -296,6 +303,7 @@ def to_docx(
         cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM  # two-line headers sit on the rule
     for i in range(n_rows):
         row = tbl.rows[i + 1]
+        _keep_row_together(row)
         last = i == n_rows - 1
         for j in range(n_cols):
             fill(row.cells[j], values[i, j], j)

@@ -36,7 +36,8 @@ STAR_COLUMNS = ("beta", "b", "r", "estimate", "std", "coef", "mean")
 COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1}
 
 #: Columns whose values are codes (construct, factor, model variable) that ``row_labels`` names.
-CODE_COLUMNS = ("construct", "factor", "lhs", "rhs", "truth", "dv", "code", "outcome", "predictor", "decision")
+CODE_COLUMNS = ("construct", "factor", "lhs", "rhs", "truth", "dv", "code", "outcome", "predictor", "decision",
+                "item", "level")
 
 #: Columns printed as integers.
 INTEGER_COLUMNS = ("n", "dof", "df", "n_obs", "n_items", "count", "delta_dof", "dof_baseline")
@@ -233,7 +234,8 @@ def format_table(
         if col in p_like:
             vals = [_fmt_p(v, decimals, style == "apa") for v in s.tolist()]
         elif pd.api.types.is_bool_dtype(s):
-            vals = ["" if pd.isna(v) else str(bool(v)) for v in s.tolist()]
+            yes, no = ("是", "否") if style == "zh" else ("Yes", "No")
+            vals = ["" if pd.isna(v) else (yes if v else no) for v in s.tolist()]
         elif pd.api.types.is_numeric_dtype(s):
             if col in integer_columns or pd.api.types.is_integer_dtype(s):
                 vals = [_fmt_integer(v, decimals) for v in s.tolist()]
@@ -264,10 +266,11 @@ def format_table(
         lab_rows = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
         if not pd.api.types.is_numeric_dtype(df[key]):
             out[key] = [lab_rows.get(n, n) for n in names]
-    # columns that hold codes (constructs, factors, model variables) print by row_labels
+    # columns that hold codes (constructs, factors, items, decisions) print by their labels
+    code_labels = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
     for col in CODE_COLUMNS:
-        if row_labels and col in df.columns and col != key and not pd.api.types.is_numeric_dtype(df[col]):
-            out[col] = [row_labels.get(v, v) for v in out[col]]
+        if col in df.columns and col != key and not pd.api.types.is_numeric_dtype(df[col]):
+            out[col] = [code_labels.get(v, v) for v in out[col]]
     if add_stars:
         pvals = pd.to_numeric(df[p_column], errors="coerce").tolist()
         out[star_column] = [

@@ -171,6 +171,8 @@ def _measure(header, columns, text_cols, font_pt):
         # between characters, so its half is rounded up to whole characters (考证/意愿)
         half = math.ceil(head_full / 2) if _has_cjk(h) else head_full / 2
         head_min = min(head_full, max(_longest_word_em(h), half))
+        if _has_cjk(h) and head_full <= 3:   # 模型, 题数: a word of two or three characters stays whole
+            head_min = head_full
         if is_text:
             words = max([_longest_word_em(c) for c in cells] + [0.0])
             lo = max(head_min, min(body, max(TEXT_MIN_EM, words)))

@@ -25,7 +25,7 @@ LABELS = {
     "f_change": ("ΔF", "ΔF"), "p_change": ("ΔF 的 p", "p (ΔF)"), "eta2": ("η²", "η²"), "omega2": ("ω²", "ω²"),
     "welch_f": ("Welch F", "Welch F"), "welch_df2": ("Welch df₂", "Welch df₂"), "welch_p": ("Welch p", "Welch p"),
     "diff": ("均值差", "Difference"), "reject": ("显著", "Significant"), "group1": ("组 1", "Group 1"),
-    "group2": ("组 2", "Group 2"), "dv": ("因变量", "Outcome"), "term": ("变量", "Term"), "step": ("模型", "Model"),
+    "group2": ("组 2", "Group 2"), "dv": ("因变量", "Outcome"), "term": ("变量", "Term"), "step": ("步骤", "Step"),
     "predictors": ("新增变量", "Predictors added"), "path": ("路径", "Path"), "effect": ("效应", "Effect"),
     "lhs": ("结果变量", "Outcome"), "rhs": ("预测变量", "Predictor"),
     "std_se": ("β 的 SE", "SE (β)"), "std_z": ("β 的 z", "z (β)"), "std_p": ("β 的 p", "p (β)"),
@@ -47,7 +47,7 @@ LABELS = {
     "rmsea_ci_low": ("RMSEA 90% CI 下限", "RMSEA 90% CI LL"), "rmsea_ci_high": ("RMSEA 90% CI 上限", "RMSEA 90% CI UL"),
     "gfi": ("GFI", "GFI"), "agfi": ("AGFI", "AGFI"), "nfi": ("NFI", "NFI"), "ifi": ("IFI", "IFI"),
     "aic": ("AIC", "AIC"), "bic": ("BIC", "BIC"), "cr": ("CR", "CR"), "ave": ("AVE", "AVE"),
-    "level": ("模型", "Model"), "delta_chi2": ("Δχ²", "Δχ²"), "delta_dof": ("Δdf", "Δdf"), "delta_p": ("Δχ² 的 p", "p (Δχ²)"),
+    "level": ("层级", "Level"), "delta_chi2": ("Δχ²", "Δχ²"), "delta_dof": ("Δdf", "Δdf"), "delta_p": ("Δχ² 的 p", "p (Δχ²)"),
     "delta_cfi": ("ΔCFI", "ΔCFI"), "delta_rmsea": ("ΔRMSEA", "ΔRMSEA"), "delta_srmr": ("ΔSRMR", "ΔSRMR"),
     "decision": ("结论", "Decision"), "model": ("模型", "Model"),
     # sample flow and cleaning
@@ -67,7 +67,7 @@ LABELS = {
     "coherence_se": ("一致性 SE", "Coherence SE"), "diversity": ("多样性", "Diversity"), "stability": ("稳定性", "Stability"),
     "stability_resample": ("重抽样稳定性", "Resample stability"), "chosen": ("选定", "Chosen"), "runner_up": ("次优", "Runner-up"),
     "qualifies": ("入选", "Qualifies"), "kappa": ("κ", "κ"), "agreement": ("一致率", "Agreement"),
-    "p_e": ("机遇一致率", "Chance agreement"), "n_manual": ("人工编码数", "Manually coded"), "pair": ("词对", "Pair"),
+    "p_e": ("期望一致率", "Expected agreement"), "n_manual": ("人工编码数", "Manually coded"), "pair": ("词对", "Pair"),
     "w": ("权重", "Weight"), "sign": ("方向", "Sign"), "group": ("组别", "Group"),
     # regression tables (issue 13)
     "w_level": ("调节变量水平", "Moderator level"), "w_value": ("调节变量取值", "Moderator value"),
@@ -82,7 +82,10 @@ LABELS = {
     "attention": ("注意力题错误", "Failed attention check"), "straightliner": ("直线作答", "Straight-lining"),
     "missing": ("缺失过多", "Too many missing answers"), "out_of_range": ("超出取值范围", "Out of range"),
     "chi2_baseline": ("基线模型 χ²", "Baseline χ²"), "dof_baseline": ("基线模型 df", "Baseline df"),
-    "prevalence": ("占比", "Prevalence"), "number": ("序号", "No."), "one_factor": ("单因子模型", "Single-factor model"), "measurement": ("测量模型", "Measurement model"),
+    "prevalence": ("占比", "Prevalence"), "number": ("序号", "No."), "f_dof": ("F 的 df", "df (F)"),
+    "kmo": ("KMO", "KMO"), "min_msa": ("最小题项 MSA", "Min. item MSA"), "bartlett_chi2": ("Bartlett χ²", "Bartlett χ²"),
+    "respondent": ("受访者", "Respondent"), "cell": ("单元格", "Cell"), "baseline": ("基线", "Baseline"),
+    "supported": ("成立", "Supported"), "not supported": ("不成立", "Not supported"), "one_factor": ("单因子模型", "Single-factor model"), "measurement": ("测量模型", "Measurement model"),
     "configural": ("形态等值", "Configural"), "metric": ("弱等值（因子载荷）", "Metric"),
     "scalar": ("强等值（截距）", "Scalar"), "strict": ("严格等值（残差）", "Strict"),
 }

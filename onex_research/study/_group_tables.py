@@ -113,7 +113,9 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
                      "ω² 为 (SS组间 − df组间·MS组内)/(SS总 + MS组内)，为负时记为 0；Welch F 不假定方差齐性，其 df₁ 同方差分析；"
                      "Levene F 以组中位数为中心（Brown–Forsythe），df 同方差分析。"
                      + (f"Levene 检验 p < {alpha:g} 的构念（{'、'.join(unequal)}）应以 Welch F 为准。" if unequal
-                        else f"各构念 Levene 检验均 p ≥ {alpha:g}。")))
+                        else f"各构念 Levene 检验均 p ≥ {alpha:g}。")
+                     + "各组 n：" + "，".join(f"{g} {n}" for g, n in data[group].value_counts(sort=False).items()
+                                             if n) + "。"))
 
     # -- post-hoc tests, chosen by Levene ----------------------------------------------
     results = {}
@@ -142,16 +144,16 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
         observed = ct.observed.rename(columns={0: f"未选“{option}”", 1: f"选“{option}”"})
         observed.columns.name = None
         register(rep, survey, observed, name=f"crosstab_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的列联表",
-                  caption_en=f"{group_en} by '{crosstab_column}' (observed counts)",
+                  caption_en=f"{group_en} by '{option}' (observed counts)",
                   made_by="onex_research.regression.crosstab",
                   notes=f"注：χ²({ct.dof}) = {ct.chi2:.2f}，p {_p_text(ct.p)}，Cramér's V = {ct.cramers_v:.3f}，n = {ct.n}。")
         summary = ct.to_frame()
         summary.index = pd.Index([f"{group_zh} × {option}"], name="test")
         register(rep, survey, summary, name=f"chisq_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的 χ² 独立性检验",
-                  caption_en=f"Chi-square test of {group_en.lower()} by '{crosstab_column}'",
+                  caption_en=f"Chi-square test of {group_en.lower()} by '{option}'",
                   made_by="onex_research.regression.crosstab", decimals=3,
-                  notes="注：Pearson χ² 检验；校正 Cramér's V 为 Bergsma (2013) 的偏差校正值"
-                        "（与 effectsize::cramers_v(adjust = TRUE) 相同）。")
+                  notes=("注：Pearson χ² 检验" + ("（2 × 2 表，Yates 连续性校正）" if ct.observed.shape == (2, 2) else "")
+                         + "；校正 Cramér's V 为 Bergsma (2013) 的偏差校正值。"))
     return GroupTables(anova=table, posthoc=results, crosstab=ct)
 
 

@@ -39,7 +39,16 @@ def reference_note(survey, controls) -> str:
 
 
 def register(rep, survey, table, **kwargs):
-    """``rep.table`` with the survey's construct codes printed as their labels in the row
-    names and code columns of the .docx/.tex/.md (the .csv keeps the codes)."""
-    names = {**construct_names(survey), **kwargs.pop("row_labels", {})}
+    """``rep.table`` with the survey's construct codes printed as their labels, and
+    reverse-keyed items marked ``rec4（R）``, in the row names and code columns of the
+    .docx/.tex/.md (the .csv keeps the codes); a table that shows a reverse-keyed item says
+    so in its note."""
+    reverse = [c for c in survey.instrument.reverse_items() if c in survey.items.columns]
+    names = {**construct_names(survey), **{c: f"{c}（R）" for c in reverse}, **kwargs.pop("row_labels", {})}
+    shown = set(map(str, table.index.get_level_values(-1))) if hasattr(table, "index") else set()
+    if hasattr(table, "columns") and "item" in table.columns:
+        shown |= set(map(str, table["item"]))
+    if shown & set(reverse):
+        note = kwargs.get("notes") or ""
+        kwargs["notes"] = (note.rstrip("。") + "；" if note else "") + "（R）为反向计分题，表中为反向计分后的得分。"
     return rep.table(table, row_labels=names, **kwargs)

@@ -51,7 +51,6 @@ def reliability_tables(survey, rep):
 
     items, scales = survey.items, survey.scales
     rel = scale_reliability(items, scales)
-    rel.insert(0, "label", survey.instrument.constructs["label_zh"].reindex(rel.index))
     _register(rep, survey, rel, name="reliability", caption_zh="各构念的信度（Cronbach's α 与 McDonald's ω）",
               caption_en="Reliability of each construct (Cronbach's alpha and McDonald's omega)",
               made_by="onex_research.psychometrics.scale_reliability", decimals=3,
@@ -65,6 +64,11 @@ def reliability_tables(survey, rep):
     return rel, item_rel
 
 
+#: Kaiser's (1974) words for the overall MSA, as Chinese textbooks give them
+_KAISER_ZH = {"marvelous": "极好", "meritorious": "良好", "middling": "中等", "mediocre": "一般",
+              "miserable": "较差", "unacceptable": "不可接受"}
+
+
 def factorability_table(survey, rep):
     """KMO and Bartlett's test of sphericity on all construct items."""
     from ..psychometrics import bartlett, kmo
@@ -72,10 +76,11 @@ def factorability_table(survey, rep):
     items = survey.items
     k, b = kmo(items), bartlett(items)
     table = pd.DataFrame({"value": [k.overall, k.per_item.min(), b.chi2, b.dof, b.p]},
-                         index=pd.Index(["KMO", "min item MSA", "Bartlett chi2", "dof", "p"], name="statistic"))
+                         index=pd.Index(["kmo", "min_msa", "bartlett_chi2", "dof", "p"], name="statistic"))
     _register(rep, survey, table, name="kmo_bartlett", caption_zh="KMO 与 Bartlett 球形检验",
               caption_en="KMO and Bartlett's test of sphericity", made_by="onex_research.psychometrics.kmo",
-              decimals=3, notes=f"注：KMO = {k.overall:.3f}（{k.label}）；n = {b.n}。")
+              decimals=3, notes=(f"注：KMO = {k.overall:.3f}，按 Kaiser (1974) 为“{_KAISER_ZH.get(k.label, k.label)}”；"
+                                 f"Bartlett 球形检验 χ²({b.dof:.0f}) = {b.chi2:.2f}；n = {b.n}。"))
     return table
 
 
@@ -92,7 +97,10 @@ def parallel_analysis_tables(survey, rep, *, seed, n_iter=100):
                made_by="onex_research.psychometrics.parallel_analysis")
     _register(rep, survey, pa.eigenvalues.head(15), name="parallel_analysis", caption_zh="平行分析：实际与模拟特征值（前 15 个）",
               caption_en="Parallel analysis: observed and simulated eigenvalues (first 15)",
-              made_by="onex_research.psychometrics.parallel_analysis", decimals=3)
+              made_by="onex_research.psychometrics.parallel_analysis", decimals=3,
+              notes=(f"注：模拟特征值来自 {n_iter} 组同样大小的随机数据（取第 95 百分位与均值，psych::fa.parallel）；"
+                     "因子特征值为约减相关矩阵（对角线为共同度估计）的特征值，可以为负。"
+                     f"实际值大于模拟值第 95 百分位的个数：因子 {pa.n_factors} 个，主成分 {pa.n_components} 个。"))
     return pa
 
 
@@ -119,7 +127,7 @@ def efa_tables(survey, rep, *, n_factors=None, method="minres", rotation="oblimi
               caption_zh=f"探索性因子分析的载荷矩阵（{method}，{rotation} 旋转）",
               caption_en=f"EFA pattern loadings ({method}, {rotation} rotation)",
               made_by="onex_research.psychometrics.efa",
-              decimals=2, notes="注：|载荷| < 0.30 未显示；h2 为共同度，u2 为独特性。")
+              decimals=2, notes="注：|载荷| < 0.30 未显示；因子按与理论构念的 Tucker 一致性命名；复杂度为 Hoffman 指数。")
     _register(rep, survey, fa.variance.rename(index=names), name="efa_variance", caption_zh="各因子解释的方差",
               caption_en="Variance accounted for by each factor", made_by="onex_research.psychometrics.efa",
               decimals=3)
@@ -138,14 +146,31 @@ def cfa_tables(survey, rep):
     items, model = survey.items, survey.scales
     complete = items.dropna()
     cf = cfa(complete, model)
-    _register(rep, survey, cf.fit.to_frame("value"), name="cfa_fit", caption_zh="验证性因子分析的拟合指数",
+    fit = cf.fit.to_frame("value")
+    fit.index.name = "statistic"
+    fit.loc["chi2_dof"] = cf.fit["chi2"] / cf.fit["dof"]
+    fit = fit.reindex(["n", "chi2", "dof", "p", "chi2_dof"] + [i for i in fit.index
+                                                              if i not in ("n", "chi2", "dof", "p", "chi2_dof")])
+    _register(rep, survey, fit, name="cfa_fit", caption_zh="验证性因子分析的拟合指数",
               caption_en="CFA fit indices", made_by="onex_research.psychometrics.cfa", decimals=3,
-              notes=f"注：列表删除后 n = {int(cf.fit['n'])}。")
-    _register(rep, survey, cf.loadings.set_index(["factor", "item"]), name="cfa_loadings", caption_zh="CFA 标准化载荷",
-              caption_en="CFA standardized loadings", made_by="onex_research.psychometrics.cfa", decimals=3)
-    _register(rep, survey, cf.reliability, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
+              notes=f"注：最大似然估计；列表删除后 n = {int(cf.fit['n'])}；RMSEA 区间为 90% 置信区间。")
+    loadings = cf.loadings.set_index(["factor", "item"])
+    marker = loadings["z"].isna() & (loadings["se"] == 0)
+    loadings.loc[marker, "se"] = float("nan")         # fixed to 1: no SE, no test
+    _register(rep, survey, loadings, name="cfa_loadings", caption_zh="CFA 因子载荷（非标准化 b 与标准化估计）",
+              caption_en="CFA loadings (unstandardized b and standardized estimates)",
+              made_by="onex_research.psychometrics.cfa", decimals=3,
+              notes="注：每个因子的第一个题目为标记题，其非标准化载荷固定为 1，不作检验；标准化估计为 std.all。")
+    rel = cf.reliability
+    low = [n for n in rel.index if rel.at[n, "ave"] < 0.5]
+    ave_note = ("" if not low else
+                f"{len(low)} 个因子的 AVE 低于 0.50（最低 {rel['ave'].min():.3f}）；按 Fornell & Larcker (1981)，"
+                f"AVE < 0.50 而 CR > 0.60 时收敛效度仍可接受"
+                + ("" if (rel.loc[low, "cr"] > 0.6).all() else "，但有因子的 CR 也未达 0.60") + "。")
+    _register(rep, survey, rel, name="cfa_cr_ave", caption_zh="组合信度（CR）与平均方差抽取量（AVE）",
               caption_en="Composite reliability (CR) and average variance extracted (AVE)",
-              made_by="onex_research.psychometrics.cfa", decimals=3)
+              made_by="onex_research.psychometrics.cfa", decimals=3,
+              notes=("注：CR 与 AVE 由标准化载荷计算。" + ave_note))
     labels = _construct_names(survey)
     _register(rep, survey, cf.fornell_larcker.rename(index=labels, columns=labels), name="fornell_larcker", caption_zh="Fornell-Larcker 区分效度检验",
               caption_en="Fornell-Larcker test of discriminant validity",
@@ -153,7 +178,7 @@ def cfa_tables(survey, rep):
               notes="注：对角线为 AVE 的平方根，非对角线为因子相关。")
     _register(rep, survey, htmt(complete, model).rename(index=labels, columns=labels), name="htmt", caption_zh="HTMT 区分效度指标",
               caption_en="Heterotrait-monotrait ratios (HTMT)", made_by="onex_research.psychometrics.htmt",
-              decimals=3)
+              decimals=3, notes="注：HTMT < 0.85（严格）或 < 0.90（宽松）表示区分效度良好（Henseler et al., 2015）。")
     return cf
 
 
@@ -211,6 +236,7 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
     label = constructs.at[outcome, "label_zh"]
     summary = res.fit.assign(predictors=[
         "、".join(_term_label(t.strip(), survey) for t in str(s).split("+")) for s in res.fit["predictors"]])
+    summary.index = summary.index.rename("model")
     _register(rep, survey, summary, name=f"hierarchical_{outcome}_summary",
               caption_zh=f"{label}的分层回归模型摘要",
               caption_en=f"Hierarchical regression of {outcome}: model summary",
@@ -240,7 +266,9 @@ def hierarchical_tables(survey, rep, outcome, *, controls=None):
               caption_en=f"Hierarchical regression of {outcome}: coefficients of the final step",
               made_by="onex_research.regression.hierarchical",
               notes=(_reference_note(survey, controls)
-                     + "GVIF 为广义方差膨胀因子（Fox & Monette, 1992；car::vif），按变量计算，"
+                     + f"模型 {len(blocks)}：R² = {last.r2:.3f}，调整 R² = {last.adj_r2:.3f}，"
+                       f"F({last.df_model:g}, {last.df_resid:g}) = {last.f:.2f}，n = {last.n}。"
+                       "GVIF 为广义方差膨胀因子（Fox & Monette, 1992），按变量计算，"
                        "类别变量的各虚拟变量共用一个值；数值变量的 GVIF 即 VIF"
                      + ("。多类别变量：" + "；".join(factors) if factors else "") + "。"))
     return res
@@ -383,10 +411,14 @@ def sem_tables(survey, rep, *, seed, bootstrap=500, paths=None):
               notes=f"注：最大似然估计，列表删除后 n = {int(res.fit['n'])}；RMSEA 区间为 90% 置信区间。")
     par = res.parameters
     paths_table = par[par["op"] == "~"][["lhs", "rhs", "b", "se", "z", "p", "std"]].set_index(["lhs", "rhs"])
+    r2 = "，".join(f"{_construct_names(survey)[v]} {r:.3f}" for v, r in zip(res.r2["variable"], res.r2["r2"])
+                  if v in (STRUCTURAL_PATHS if paths is None else paths))     # the latent outcomes, not the items
     _register(rep, survey, paths_table, name="sem_paths", caption_zh="结构方程模型的路径系数",
               caption_en="Structural paths (std = standardized coefficient)",
-              made_by="onex_research.psychometrics.sem", decimals=3)
-    defined = res.defined[["lhs", "b", "se", "p", "ci_low", "ci_high", "std"]].set_index("lhs")
+              made_by="onex_research.psychometrics.sem", decimals=3,
+              notes=(f"注：最大似然估计，列表删除后 n = {int(res.fit['n'])}；b 为非标准化系数，标准化估计为 std.all；"
+                     f"内生变量的 R²：{r2}。"))
+    defined = res.defined[["lhs", "b", "se", "ci_low", "ci_high", "std"]].set_index("lhs")
     defined.index.name = "effect"
     names = _construct_names(survey)
     chains = {f"ind_{r}_{m}": f"{names.get(r, r)} → {names.get(m, m)} → {names.get('effectiveness', 'effectiveness')}"
@@ -394,7 +426,8 @@ def sem_tables(survey, rep, *, seed, bootstrap=500, paths=None):
     _register(rep, survey, defined, row_labels=chains, name="sem_indirect", caption_zh="间接效应（偏差校正 Bootstrap 置信区间）",
               caption_en=f"Indirect effects (bias-corrected bootstrap, {bootstrap} draws)",
               made_by="onex_research.psychometrics.sem", decimals=3,
-              notes=f"注：{int(100 * 0.95)}% 偏差校正百分位 Bootstrap 置信区间，{bootstrap} 次重抽样，种子 {seed}。")
+              notes=(f"注：{int(100 * 0.95)}% 偏差校正 Bootstrap 置信区间（{bootstrap} 次重抽样，种子 {seed}），"
+                     "区间不含 0 即间接效应显著；SE 为 delta 法标准误；标准化估计为 std.all。"))
     labels = survey.instrument.constructs["label_zh"].to_dict()
     fig = plot_path_diagram(res, labels=labels, show_indicators=False, show_covariances=False)
     rep.figure(fig, name="sem_path_diagram", caption_zh="结构方程模型路径图（标准化系数）",
@@ -432,7 +465,8 @@ def invariance_table(survey, rep, *, group="role", n_groups=2):
               made_by="onex_research.psychometrics.measurement_invariance", decimals=3,
               row_labels={"baseline": "基线", "supported": "成立", "not supported": "不成立"},
               notes="注：按 Chen (2007) 标准，ΔCFI ≥ −0.010 且 ΔRMSEA ≤ 0.015 视为不变性成立；"
-                    f"列表删除后 n = {len(data)}。")
+                    f"列表删除后 n = {len(data)}（"
+                    + "，".join(f"{g} {int((data[group] == str(g)).sum())}" for g in keep) + "）。")
     return table
 
 
@@ -443,7 +477,9 @@ def harman_table(survey, rep):
 
     complete = survey.items.dropna()
     res = harman_test(complete, model=survey.scales)
-    _register(rep, survey, res.comparison, name="harman", caption_zh="共同方法偏差检验（Harman 单因子检验）",
+    comparison = res.comparison.copy()
+    comparison.index.name = "model"
+    _register(rep, survey, comparison, name="harman", caption_zh="共同方法偏差检验（Harman 单因子检验）",
               caption_en="Common-method bias: Harman's single-factor test",
               made_by="onex_research.psychometrics.harman_test", decimals=3,
               notes=_harman_note(res))

@@ -165,7 +165,7 @@ def _out_of_range(raw, instrument):
 
 
 def _duplicate_information(raw, instrument, answer_cols):
-    """Informative answers per row for the duplicate guard, and a note of what is compared.
+    """Informative answers per row for the duplicate guard, and a note of what is compared, as (中文, English).
 
     Counts answered items whose answers vary across the sample (a multi-select item
     once), answered free-text and numeric items, and one each for a completion time and
@@ -194,8 +194,10 @@ def _duplicate_information(raw, instrument, answer_cols):
             info += answered
             kinds["text" if kind in ("text", "numeric") else "closed"] += 1
     what = f"{kinds['closed']} varying closed item(s)"
+    what_zh = f"{kinds['closed']} 道有变异的封闭题"
     if kinds["text"]:
         what += f", {kinds['text']} free-text/numeric item(s)"
+        what_zh += f"、{kinds['text']} 道填空/数值题"
     present = []
     for col, label in (("duration_s", "completion time"), ("ip_hash", "IP")):
         if col in raw and raw[col].notna().any():
@@ -203,7 +205,9 @@ def _duplicate_information(raw, instrument, answer_cols):
             present.append(label)
     if present:
         what += "; counted as information: " + ", ".join(present)
-    return info, what
+        zh = {"completion time": "作答时长", "IP": "IP"}
+        what_zh += "；计入信息：" + "、".join(zh[p] for p in present)
+    return info, (what_zh, what)
 
 
 def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | None = 1 / 3,
@@ -332,7 +336,7 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
             order_ = np.arange(n)
         answer_cols = [c for c in raw.columns if c in coded or "__" in c and not c.endswith("__other")]
         answers = raw[answer_cols].reset_index(drop=True).astype("Float64")
-        info, what = _duplicate_information(raw.reset_index(drop=True), instrument, answer_cols)
+        info, (what_zh, what) = _duplicate_information(raw.reset_index(drop=True), instrument, answer_cols)
         extra = [c for c in instrument.items.index
                  if instrument.items.at[c, "type"] in ("text", "numeric") and c in raw.columns]
         if extra:      # free text and numbers take part in the comparison
@@ -351,7 +355,7 @@ def clean(raw: pd.DataFrame, instrument: Instrument, *, speeder_ratio: float | N
             flag = f1 | f2
         flags["duplicate"], details["duplicate"] = flag, detail
         settings_txt["duplicate"] = (
-            f"答案完全相同，且 ≥ {duplicate_min_items} 项有效作答（{what}）"
+            f"答案完全相同，且 ≥ {duplicate_min_items} 项有效作答（{what_zh}）"
             + (f"；同一IP且 ≤ {near_duplicate_max_diff} 处不同" if near_duplicate_max_diff is not None else ""),
             f"identical answers with >= {duplicate_min_items} informative answers ({what})"
             + (f"; same IP and <= {near_duplicate_max_diff} differences" if near_duplicate_max_diff is not None

@@ -271,7 +271,8 @@ def test_format_models_puts_models_side_by_side(mtcars):
     res = hierarchical(mtcars, "mpg", h["blocks"])
     tab = res.format_models("b")
     assert list(tab.columns) == [1, 2, 3]
-    assert list(tab.index) == ["Intercept", "wt", "hp", "qsec", "am", "gear", "r2", "adj_r2", "r2_change", "f", "f_change"]
+    assert list(tab.index) == ["Intercept", "wt", "hp", "qsec", "am", "gear", "r2", "adj_r2", "r2_change", "f", "f_dof", "f_change"]
+    assert tab.at["f_dof", 1] == "1, 30" and tab.at["f_dof", 3] == "5, 26"
     assert tab.at["hp", 1] == "" and tab.at["am", 2] == ""          # not yet entered
     last = _ref_table(h["last"])
     for t in ["wt", "hp", "qsec", "am", "gear"]:

@@ -237,7 +237,7 @@ def test_a_note_that_brings_its_own_lead_is_not_doubled(tmp_path):
 
 def test_every_p_value_column_prints_as_a_p_value():
     t = pd.DataFrame({"r2_change": [0.0191], "f_change": [23.6], "p_change": [6.3e-18], "welch_p": [0.0004],
-                      "delta_p": [0.46]}, index=pd.Index([1], name="step"))
+                      "delta_p": [0.46]}, index=pd.Index([1], name="model"))
     f = format_table(t)
     assert f["ΔF 的 p"].tolist() == ["< 0.001"] and f["Welch p"].tolist() == ["< 0.001"]
     assert list(f.columns) == ["模型", "ΔR²", "ΔF", "ΔF 的 p", "Welch p", "Δχ² 的 p"]
@@ -254,11 +254,11 @@ def test_a_long_fit_table_prints_its_p_row_as_a_p_value():
 
 def test_a_named_range_index_is_kept(tmp_path):
     # pandas >= 3 turns set_index of 1, 2, 3 into a RangeIndex: the step column must survive
-    summary = pd.DataFrame({"step": [1, 2, 3], "r2": [0.1, 0.2, 0.3]}).set_index("step")
-    assert isinstance(summary.index, pd.RangeIndex) or summary.index.name == "step"
-    summary.index = pd.RangeIndex(1, 4, name="step")
+    summary = pd.DataFrame({"model": [1, 2, 3], "r2": [0.1, 0.2, 0.3]}).set_index("model")
+    assert isinstance(summary.index, pd.RangeIndex) or summary.index.name == "model"
+    summary.index = pd.RangeIndex(1, 4, name="model")
     assert list(format_table(summary).columns)[:2] == ["模型", "R²"]
     assert list(format_table(summary.reset_index(drop=True)).columns) == ["R²"]      # unnamed: dropped
     paths = write_table(summary, tmp_path / "t", formats=("csv", "md"))
-    assert paths[0].read_text(encoding="utf-8-sig").splitlines()[0] == "step,r2"
+    assert paths[0].read_text(encoding="utf-8-sig").splitlines()[0] == "model,r2"
     assert "| 模型" in paths[1].read_text(encoding="utf-8")
