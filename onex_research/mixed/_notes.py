@@ -83,9 +83,15 @@ def _note(t, label_zh, label_en, saturation):
                         "评分低的角色可能更常把它当作问题提出")
         en_parts.append(f"the rankings run opposite ways ({r}); mentions measure salience, "
                         "not judgement, so low-rating roles may raise it as a problem")
-    elif np.isfinite(rho):
+    elif np.isfinite(rho) and rho > 0:
         zh_parts.append(f"角色排序仅部分一致（{r}）")
         en_parts.append(f"the rankings agree only in part ({r})")
+    elif np.isfinite(rho) and rho < 0:
+        zh_parts.append(f"角色排序不太一致（{r}）")
+        en_parts.append(f"the rankings tend to disagree ({r})")
+    elif np.isfinite(rho):
+        zh_parts.append(f"角色排序无关（{r}）")
+        en_parts.append(f"the rankings are unrelated ({r})")
     z = both["z_survey"]
     if z.notna().any() and (z.max() - z.min()) < 0.2:
         zh_parts.append("问卷中各角色差异很小（标准化差异 < 0.2）")

@@ -33,7 +33,7 @@ BOUNDED_COLUMNS = (
 STAR_COLUMNS = ("beta", "b", "r", "estimate", "std", "coef", "mean")
 
 #: Decimals for particular columns (percentages), overriding ``decimals``.
-COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1}
+COLUMN_DECIMALS = {"prevalence_pct": 1, "pct": 1, "percent": 1, "mentions_per_interview": 1, "welch_df2": 2}
 
 #: Columns whose values are codes (construct, factor, model variable) that ``row_labels`` names.
 CODE_COLUMNS = ("construct", "factor", "lhs", "rhs", "truth", "dv", "code", "outcome", "predictor", "decision",
