@@ -143,9 +143,12 @@ def group_tables(survey, rep, *, group: str = "role", constructs=None, posthoc_c
         ct = crosstab(data, group, crosstab_column, adjust=True)
         observed = ct.observed.rename(columns={0: f"未选“{option}”", 1: f"选“{option}”"})
         observed.columns.name = None
+        share = f"选“{option}”的比例/%"
+        if 1 in ct.observed.columns:     # the row percentage a reader compares the groups by
+            observed[share] = 100 * ct.observed[1] / ct.observed.sum(axis=1)
         register(rep, survey, observed, name=f"crosstab_{group}_{stem}", caption_zh=f"{group_zh}与“{option}”的列联表",
-                  caption_en=f"{group_en} by '{option}' (observed counts)",
-                  made_by="onex_research.regression.crosstab",
+                  caption_en=f"{group_en} by '{option}' (observed counts and row %)",
+                  made_by="onex_research.regression.crosstab", column_decimals={share: 1},
                   notes=f"注：χ²({ct.dof}) = {ct.chi2:.2f}，p {_p_text(ct.p)}，Cramér's V = {ct.cramers_v:.3f}，n = {ct.n}。")
         summary = ct.to_frame()
         summary.index = pd.Index([f"{group_zh} × {option}"], name="test")

@@ -49,6 +49,10 @@ def test_group_tables_on_the_bundled_study(survey, tmp_path):
 
     ct = res.crosstab
     assert ct.cramers_v_adj is not None and ct.cramers_v_adj < ct.cramers_v
+    counts = pd.read_csv(tmp_path / "tables" / "nb__crosstab_role_no_certificate.csv", encoding="utf-8-sig", index_col=0)
+    n_yes, n_no = counts.iloc[:, 1], counts.iloc[:, 0]
+    np.testing.assert_allclose(counts.iloc[:, 2], 100 * n_yes / (n_yes + n_no), rtol=1e-6)   # row %
+    assert re.search(r"\| 93\.8 +\|", _md(tmp_path, "crosstab_role_no_certificate"))         # one decimal
     chisq_md = _md(tmp_path, "chisq_role_no_certificate")
     assert "χ²" in chisq_md and "校正 Cramér's V" in chisq_md and "| 3 " in chisq_md
     for md in (tmp_path / "tables").glob("*.md"):
