@@ -259,7 +259,7 @@ class HierarchicalResult:
 
         if stat not in ("beta", "b"):
             raise ValueError(f"stat must be 'beta' or 'b', got {stat!r}")
-        mark = (lambda p: _stars(p)) if stars else (lambda p: "")
+        mark = _stars if stars else (lambda p: "")
         num = lambda v: "" if pd.isna(v) else f"{v:.{digits}f}"
         order = []
         for res in self.steps:

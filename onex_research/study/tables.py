@@ -502,28 +502,38 @@ def _harman_note(res, threshold=0.5) -> str:
     return text
 
 
-def correlation_table(survey, rep):
+def correlation_table(survey, rep, *, diagonal="alpha"):
     """Table 1 of a survey paper: construct means, SDs and Pearson correlations with stars,
-    Cronbach's α on the diagonal (as ``apaTables::apa.cor.table``, with α in its diagonal).
+    Cronbach's α or √AVE on the diagonal (as ``apaTables::apa.cor.table``, with the
+    diagonal filled).
 
-    Correlations are pairwise on the construct scores (``psych::corr.test``, unadjusted);
-    α is that of :func:`reliability_tables`.
+    Correlations are pairwise on the construct scores (``psych::corr.test``, unadjusted).
+    ``diagonal="alpha"`` (default) prints the α of :func:`reliability_tables`;
+    ``diagonal="sqrt_ave"`` prints √AVE of the CFA of :func:`cfa_tables` (complete cases), so
+    the table doubles as a Fornell–Larcker check: each √AVE should exceed its row's and
+    column's correlations.
 
     Returns
     -------
     DataFrame
         The table as printed: ``M``, ``SD`` and one column per construct (numbered).
     """
-    from ..psychometrics import correlations, scale_reliability
+    from ..psychometrics import cfa, correlations, scale_reliability
 
+    if diagonal not in ("alpha", "sqrt_ave"):
+        raise ValueError(f"diagonal must be 'alpha' or 'sqrt_ave', got {diagonal!r}")
     scores = survey.scores[list(survey.scales)]
     res = correlations(scores)
-    alpha = scale_reliability(survey.items, survey.scales)["alpha"]
+    if diagonal == "alpha":
+        diag, what = scale_reliability(survey.items, survey.scales)["alpha"], "Cronbach's α"
+    else:
+        diag = cfa(survey.items.dropna(), survey.scales).reliability["ave"] ** 0.5
+        what = "AVE 的平方根（验证性因子分析，列表删除）"
     names = _construct_names(survey)
     k = scores.shape[1]
     cells = res.format_matrix(digits=2)
     for i, c in enumerate(scores.columns):
-        cells.iat[i, i] = f"({alpha[c]:.2f})"
+        cells.iat[i, i] = f"({diag[c]:.2f})"
     cells.columns = [str(i + 1) for i in range(k)]
     table = pd.concat([pd.DataFrame({"mean": scores.mean().to_numpy(), "sd": scores.std(ddof=1).to_numpy()},
                                     index=cells.index), cells], axis=1)
@@ -534,5 +544,5 @@ def correlation_table(survey, rep):
     _register(rep, survey, table, name="correlations", caption_zh="各构念的均值、标准差与相关系数",
               caption_en="Means, standard deviations and correlations of the constructs",
               made_by="onex_research.psychometrics.correlations", decimals=2,
-              notes=f"对角线括号内为 Cronbach's α；{n_text}；* p < 0.05，** p < 0.01，*** p < 0.001（双侧）。")
+              notes=f"对角线括号内为 {what}；{n_text}；* p < 0.05，** p < 0.01，*** p < 0.001（双侧）。")
     return table

@@ -128,3 +128,16 @@ def test_hierarchical_models_side_by_side_match_lm(survey, rep, outcome):
     np.testing.assert_allclose(coef_csv.loc[[f"角色：{lev}" for lev in levels["role"][1:]], "gvif"],
                                gvif.at["role", "gvif"], rtol=1e-6)
     assert coef_csv.at[term_label("execution", survey), "gvif"] == pytest.approx(gvif.at["execution", "gvif"], rel=1e-6)
+
+
+def test_correlation_table_can_carry_sqrt_ave(survey, tmp_path):
+    # the diagonal: sqrt(AVE) of the CFA on the complete cases (semTools-style CR/AVE, tested elsewhere)
+    from onex_research.psychometrics import cfa
+
+    ave = cfa(survey.items.dropna(), survey.scales).reliability["ave"]
+    table = tables.correlation_table(survey, Report(tmp_path, notebook="t"), diagonal="sqrt_ave")
+    for i, c in enumerate(survey.scales):
+        assert table.iat[i, 2 + i] == f"({np.sqrt(ave[c]):.2f})"
+    assert "AVE 的平方根" in (tmp_path / "tables" / "t__correlations.md").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="diagonal"):
+        tables.correlation_table(survey, Report(tmp_path, notebook="t"), diagonal="omega")
