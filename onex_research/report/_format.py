@@ -225,6 +225,8 @@ def format_table(
     bounded = set(bounded)
     integer_columns = set(integer_columns)
 
+    header_labels = labels_for(style) if labels is None else labels
+    value_labels = {**header_labels, **(row_labels or {})}   # row names and code columns
     out = {}
     col_dec = {**COLUMN_DECIMALS, **(column_decimals or {})}
     for col in df.columns:
@@ -263,14 +265,12 @@ def format_table(
                 if col == key or not pd.api.types.is_numeric_dtype(df[col]):
                     continue
                 out[col][i] = _fmt_p(v, decimals, style == "apa") if is_p else _fmt_integer(v, decimals)
-        lab_rows = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
         if not pd.api.types.is_numeric_dtype(df[key]):
-            out[key] = [lab_rows.get(n, n) for n in names]
+            out[key] = [value_labels.get(n, n) for n in names]
     # columns that hold codes (constructs, factors, items, decisions) print by their labels
-    code_labels = {**(labels_for(style) if labels is None else labels), **(row_labels or {})}
     for col in CODE_COLUMNS:
         if col in df.columns and col != key and not pd.api.types.is_numeric_dtype(df[col]):
-            out[col] = [code_labels.get(v, v) for v in out[col]]
+            out[col] = [value_labels.get(v, v) for v in out[col]]
     if add_stars:
         pvals = pd.to_numeric(df[p_column], errors="coerce").tolist()
         out[star_column] = [
@@ -283,7 +283,7 @@ def format_table(
         del out["ci_high"]
         columns.remove("ci_high")
     res = pd.DataFrame(out, columns=columns, dtype=object)
-    lab = labels_for(style) if labels is None else labels
+    lab = header_labels
     if combine_ci and "ci_high" not in columns and "ci_low" in columns:
         lab = {**lab, "ci_low": lab.get("ci", "95% CI")}
     res.columns = [lab.get(c, c) for c in res.columns]

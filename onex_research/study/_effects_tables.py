@@ -44,6 +44,7 @@ def mediation_tables(survey, rep, x, m, y, *, seed, n_boot=5000, ci="bc", contro
     MediationResult
     """
     from ..regression import mediation
+    from ..report.labels import label
     from ._labels import construct_names, reference_note
 
     _check(survey, x, m, y)
@@ -54,7 +55,7 @@ def mediation_tables(survey, rep, x, m, y, *, seed, n_boot=5000, ci="bc", contro
     rows = {"a": f"a：{nx} → {nm}", "b": f"b：{nm} → {ny}", "c": "c：总效应", "c_prime": "c′：直接效应",
             "indirect": "ab：间接效应", "proportion": "ab/c：中介比例", "sobel": "Sobel 检验（参考）"}
     table = res.paths.rename(index=rows)
-    ctl = "、".join(_label(c) for c in controls) if controls else "无"
+    ctl = "、".join(label(c) for c in controls) if controls else "无"
     register(rep, survey, table, name=f"mediation_{x}_{m}", caption_zh=f"{nx}—{nm}—{ny}的中介效应检验",
               caption_en=f"Mediation: {x} -> {m} -> {y} ({ci} bootstrap, {n_boot} draws)",
               made_by="onex_research.regression.mediation",
@@ -63,12 +64,6 @@ def mediation_tables(survey, rep, x, m, y, *, seed, n_boot=5000, ci="bc", contro
                      f"间接效应与中介比例的置信区间为 {res.interval}，其 SE 为 Bootstrap 标准差；"
                      f"其余路径的置信区间为 t 分布区间，Sobel 检验为正态近似。" + reference_note(survey, controls)))
     return res
-
-
-def _label(column):
-    from ..report.labels import label
-
-    return label(column)
 
 
 def moderation_tables(survey, rep, x, w, y, *, controls=None):
